@@ -1,0 +1,1 @@
+"""backtone: guided back-exercise routines in the terminal."""

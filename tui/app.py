@@ -1,0 +1,179 @@
+"""The Textual application: holds the loaded routines and settings, and switches screens."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from tui import settings
+from tui.commands import RoutineCommands
+from tui.plan import build_plan
+from tui.routines import Routine, RoutineBook, RoutineError, load_file
+from tui.session import Clock, Session
+
+
+class BacktoneApp(App[None]):
+    CSS_PATH = str(settings.stylesheet_path())
+    TITLE = "backtone"
+    COMMANDS = App.COMMANDS | {RoutineCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
+    BINDINGS = [
+        Binding("ctrl+z", "suspend_process", "Suspend", show=False),
+    ]
+
+    def __init__(
+        self,
+        routines_path: Path,
+        book: RoutineBook | None = None,
+        problem: RoutineError | None = None,
+        data_dir: Path | None = None,
+        bell: bool | None = None,
+        start_routine: str | None = None,
+        clock: Clock = time.monotonic,
+        config_dir: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.routines_path = routines_path
+        self.book = book
+        self.problem = problem
+        self.data_dir = data_dir
+        self.clock = clock
+        self.start_routine = start_routine
+        self.settings_path = (config_dir or settings.config_dir()) / "settings.toml"
+        self.user_settings, self.settings_warning = settings.load_settings(self.settings_path)
+        self.bell_on = self.user_settings.bell if bell is None else bell
+
+    # -- start-up ----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.user_settings.theme in self.available_themes:
+            self.theme = self.user_settings.theme
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if self.settings_warning:
+            self.notify(self.settings_warning, severity="warning", timeout=8)
+        from tui.screens.routines import RoutinesScreen
+
+        self.push_screen(RoutinesScreen())
+        if self.problem is not None:
+            self.show_problem(self.problem)
+        elif self.start_routine and self.book is not None:
+            self.start_session(self.book.routine(self.start_routine))
+
+    # -- routines ----------------------------------------------------------------------------
+
+    def reload_routines(self) -> bool:
+        """Read the routine file again; on failure keep the last good routines and say why."""
+        try:
+            book = load_file(self.routines_path)
+        except RoutineError as error:
+            self.show_problem(error)
+            return False
+        self.book = book
+        self.problem = None
+        from tui.screens.routines import RoutinesScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, RoutinesScreen):
+                screen.show_book(book)
+        return True
+
+    def show_problem(self, error: RoutineError) -> None:
+        from tui.screens.problems import ProblemsScreen
+
+        self.problem = error
+        if isinstance(self.screen, ProblemsScreen):
+            self.screen.show(error)
+        else:
+            self.push_screen(ProblemsScreen(error))
+
+    def edit_routines(self) -> None:
+        """Open the routine file in the person's editor, then reload it."""
+        editor = find_editor()
+        if editor is None:
+            self.notify(
+                "No editor found: set $VISUAL or $EDITOR (for example `export EDITOR=nano`).",
+                title="Cannot edit",
+                severity="error",
+                timeout=10,
+            )
+            return
+        path = self.routines_path
+        if path.resolve() == settings.bundled_routines_path().resolve():
+            self.notify(
+                "These are the bundled routines. Run `backtone init` to get your own copy to edit.",
+                title="Bundled routines",
+                severity="warning",
+                timeout=10,
+            )
+            return
+        try:
+            with self.suspend():
+                subprocess.call([*editor, str(path)])
+        except OSError as error:
+            self.notify(f"Could not run {editor[0]}: {error}", severity="error")
+            return
+        if self.reload_routines():
+            self.notify(f"Reloaded {path.name}")
+
+    # -- sessions ----------------------------------------------------------------------------
+
+    def start_session(self, routine: Routine) -> None:
+        from tui.screens.session import SessionScreen
+
+        plan = build_plan(routine)
+        session = Session(plan, clock=self.clock)
+        self.push_screen(SessionScreen(session))
+
+    def set_bell(self, on: bool) -> None:
+        self.bell_on = on
+        self._save_settings()
+
+    # -- settings ----------------------------------------------------------------------------
+
+    def _remember_theme(self, _theme: object) -> None:
+        self._save_settings()
+
+    def _save_settings(self) -> None:
+        self.user_settings = settings.Settings(theme=self.theme, bell=self.bell_on)
+        try:
+            settings.save_settings(self.user_settings, self.settings_path)
+        except OSError as error:
+            self.notify(
+                f"Could not save settings to {self.settings_path}: {error.strerror or error}",
+                severity="warning",
+            )
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        state = "off" if self.bell_on else "on"
+        yield SystemCommand(
+            f"Bell {state}",
+            f"Turn the terminal bell {state}",
+            lambda: self.set_bell(not self.bell_on),
+        )
+        yield SystemCommand("Edit routines", "Open the routine file in $EDITOR", self.edit_routines)
+        yield SystemCommand("Reload routines", "Read the routine file again", self.reload_routines)
+
+
+def find_editor(env: dict[str, str] | None = None) -> list[str] | None:
+    """$VISUAL, then $EDITOR, then the first common editor on the PATH."""
+    env = dict(os.environ) if env is None else env
+    for variable in ("VISUAL", "EDITOR"):
+        command = env.get(variable, "").strip()
+        if command:
+            return shlex.split(command)
+    for name in ("sensible-editor", "nano", "vim", "vi"):
+        found = shutil.which(name)
+        if found:
+            return [found]
+    return None

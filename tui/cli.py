@@ -1,0 +1,225 @@
+"""The `backtone` command: opens the app, or lists, checks and sets up routine files."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from tui import settings
+from tui.plan import build_plan
+from tui.routines import RoutineBook, RoutineError, load_file
+
+EXIT_OK = 0
+EXIT_BAD_DATA = 1
+EXIT_USAGE = 2
+
+
+def _version() -> str:
+    try:
+        return version("backtone")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """Options accepted before or after the command name: `run ID --routines F` works too."""
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--routines",
+        metavar="FILE",
+        default=default,
+        help="routine file to use (default: $BACKTONE_ROUTINES, your config's routines.toml, "
+        "or the bundled routines)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=default,
+        help="where the history is kept (default: $BACKTONE_DATA or the platform data dir)",
+    )
+    parser.add_argument(
+        "--no-bell",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="start with the terminal bell off",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="backtone",
+        description="Guided back-exercise routines in your terminal. "
+        "With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"backtone {_version()}")
+    _common_options(parser, top=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = commands.add_parser("run", help="start a routine at once", description="Start a routine.")
+    run.add_argument("routine_id", metavar="ID", help="the routine's id (see `backtone list`)")
+    _common_options(run, top=False)
+
+    listing = commands.add_parser(
+        "list", help="print the routines", description="Print the routines with their length."
+    )
+    _common_options(listing, top=False)
+
+    check = commands.add_parser(
+        "check",
+        help="validate a routine file",
+        description="Validate a routine file and print every problem in it.",
+    )
+    check.add_argument("file", nargs="?", metavar="FILE", help="the file (default: the one in use)")
+    _common_options(check, top=False)
+
+    init = commands.add_parser(
+        "init",
+        help="copy the bundled routines to your config, to edit",
+        description="Write the bundled routines to your routines file, to edit by hand.",
+    )
+    init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    _common_options(init, top=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handlers = {
+        None: _open_app,
+        "run": _open_app,
+        "list": _list,
+        "check": _check,
+        "init": _init,
+    }
+    try:
+        return handlers[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _load(args: argparse.Namespace) -> RoutineBook:
+    return load_file(settings.resolve_routines_path(args.routines))
+
+
+def _print_problems(error: RoutineError, file: object = sys.stderr) -> None:
+    for problem in error.problems:
+        print(problem, file=file)  # type: ignore[call-overload]
+
+
+def _list(args: argparse.Namespace) -> int:
+    try:
+        book = _load(args)
+    except RoutineError as error:
+        _print_problems(error)
+        return EXIT_BAD_DATA
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Routines in {book.source}", title_justify="left")
+    table.add_column("ID", style="bold")
+    table.add_column("Name")
+    table.add_column("Length", justify="right")
+    table.add_column("Exercises", justify="right")
+    for routine in book.routines:
+        plan = build_plan(routine)
+        table.add_row(routine.id, routine.name, plan.length_text(), str(plan.exercise_count))
+    Console().print(table)
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    path = Path(args.file) if args.file else settings.resolve_routines_path(args.routines)
+    try:
+        book = load_file(path)
+    except RoutineError as error:
+        _print_problems(error, sys.stdout)
+        count = len(error.problems)
+        print(f"{path}: {count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
+        return EXIT_BAD_DATA
+    exercises = len(book.exercises)
+    routines = len(book.routines)
+    print(
+        f"{path}: OK, {routines} routine{'s' if routines != 1 else ''}, "
+        f"{exercises} exercise{'s' if exercises != 1 else ''}"
+    )
+    return EXIT_OK
+
+
+INIT_HEADER = """\
+# Your backtone routines. backtone reads this file instead of the bundled one.
+#
+# Edit it by hand (or press `e` in the app), then check it with:  backtone check
+# Times are in seconds. Each [exercises.ID] lists phases done in order for one repetition;
+# each [[routines]] entry lists steps with reps, sets, sides and an optional hold override.
+
+"""
+
+
+def _init(args: argparse.Namespace) -> int:
+    target = settings.user_routines_path()
+    if target.exists() and not args.force:
+        print(
+            f"{target} already exists; not overwriting it. Use `backtone init --force` to replace "
+            "it with the bundled routines.",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_DATA
+    content = INIT_HEADER + settings.bundled_routines_path().read_text(encoding="utf-8")
+    try:
+        settings.write_atomically(target, content.encode("utf-8"))
+    except OSError as error:
+        print(f"Could not write {target}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_BAD_DATA
+    print(f"Wrote the bundled routines to {target}")
+    print("Edit it, then run `backtone check` to validate it.")
+    return EXIT_OK
+
+
+def _open_app(args: argparse.Namespace) -> int:
+    routines_path = settings.resolve_routines_path(args.routines)
+    book: RoutineBook | None = None
+    problem: RoutineError | None = None
+    try:
+        book = load_file(routines_path)
+    except RoutineError as error:
+        problem = error
+    routine_id: str | None = getattr(args, "routine_id", None)
+    if routine_id is not None:
+        if problem is not None:
+            _print_problems(problem)
+            print(
+                f"Fix the file, then check it with: backtone check {routines_path}", file=sys.stderr
+            )
+            return EXIT_BAD_DATA
+        assert book is not None
+        if not any(r.id == routine_id for r in book.routines):
+            guess = book.suggest(routine_id)
+            hint = f" (did you mean {guess!r}?)" if guess else ""
+            print(
+                f"backtone: no routine {routine_id!r} in {routines_path}{hint}; "
+                "`backtone list` shows them",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+    if not sys.stdout.isatty() and not os.environ.get("BACKTONE_ALLOW_NO_TTY"):
+        print(
+            "backtone: the app needs a terminal; try `backtone list` or `--help`", file=sys.stderr
+        )
+        return EXIT_USAGE
+
+    from tui.app import BacktoneApp
+
+    app = BacktoneApp(
+        routines_path=routines_path,
+        book=book,
+        problem=problem,
+        data_dir=settings.resolve_data_dir(args.data_dir),
+        bell=False if args.no_bell else None,
+        start_routine=routine_id,
+    )
+    app.run()
+    return app.return_code or EXIT_OK

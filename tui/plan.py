@@ -1,0 +1,214 @@
+"""A routine compiled into the flat timeline a session plays: prepare, work phases and rests."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from typing import Any
+
+from tui.routines import Exercise, Routine, Step
+
+
+class Kind(StrEnum):
+    PREPARE = "prepare"
+    WORK = "work"
+    REST = "rest"
+    SWITCH = "switch"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One stretch of the timeline with a single instruction and a single countdown."""
+
+    index: int
+    kind: Kind
+    label: str
+    seconds: float | None  # None: untimed, waits for the person to go on
+    step_index: int
+    exercise: Exercise
+    set_number: int = 1
+    set_count: int = 1
+    rep_number: int = 1
+    rep_count: int = 1
+    side: str | None = None
+    hold: bool = False
+    upcoming: Exercise | None = None  # what a prepare or rest gets the person ready for
+
+    @property
+    def timed(self) -> bool:
+        return self.seconds is not None
+
+    @property
+    def planned(self) -> float:
+        return self.seconds or 0.0
+
+    @property
+    def position(self) -> str:
+        """Where in the step this is, e.g. "Set 1/2 · Rep 3/10 · Left"."""
+        parts = []
+        if self.set_count > 1:
+            parts.append(f"Set {self.set_number}/{self.set_count}")
+        parts.append(f"Rep {self.rep_number}/{self.rep_count}")
+        if self.side:
+            parts.append(self.side.capitalize())
+        return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class Plan:
+    routine: Routine
+    segments: tuple[Segment, ...]
+
+    @property
+    def timed_seconds(self) -> float:
+        return sum(segment.planned for segment in self.segments)
+
+    @property
+    def untimed_count(self) -> int:
+        return sum(1 for segment in self.segments if not segment.timed)
+
+    @property
+    def exercise_count(self) -> int:
+        return len(self.routine.steps)
+
+    def step_range(self, step_index: int) -> range:
+        indexes = [s.index for s in self.segments if s.step_index == step_index]
+        return range(indexes[0], indexes[-1] + 1) if indexes else range(0)
+
+    def step_seconds(self, step_index: int) -> float:
+        """Planned seconds of one step, without the rest that follows it."""
+        segments = [self.segments[i] for i in self.step_range(step_index)]
+        if segments and segments[-1].kind is Kind.REST and step_index < self.exercise_count - 1:
+            segments.pop()
+        return sum(segment.planned for segment in segments)
+
+    def length_text(self) -> str:
+        """The planned length as a person reads it: "12 min", "+ 2 untimed" when some wait."""
+        text = format_length(self.timed_seconds)
+        if self.untimed_count:
+            text += f" + {self.untimed_count} untimed"
+        return text
+
+    def digest(self) -> str:
+        """A fingerprint of what this plan plays, to tell whether a routine changed."""
+        payload = json.dumps(
+            [asdict(segment) for segment in self.segments], sort_keys=True, default=str
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def build_plan(routine: Routine) -> Plan:
+    timeline = _Timeline()
+    for step_index, step in enumerate(routine.steps):
+        if step_index > 0:
+            previous = routine.steps[step_index - 1]
+            timeline.add(
+                Kind.REST,
+                "Rest",
+                previous.timings.rest,
+                step_index - 1,
+                exercise=previous.exercise,
+                upcoming=step.exercise,
+            )
+        timeline.add(
+            Kind.PREPARE,
+            "Get ready",
+            step.timings.prepare,
+            step_index,
+            exercise=step.exercise,
+            upcoming=step.exercise,
+            side=step.sides[0] if step.sides else None,
+            set_count=step.sets,
+            rep_count=step.reps,
+        )
+        timeline.add_step(step, step_index)
+    return Plan(routine, tuple(timeline.segments))
+
+
+class _Timeline:
+    def __init__(self) -> None:
+        self.segments: list[Segment] = []
+
+    def add(
+        self, kind: Kind, label: str, seconds: float | None, step_index: int, **where: Any
+    ) -> None:
+        if kind is not Kind.WORK and seconds is not None and seconds <= 0:
+            return  # a pause of 0 s is no pause at all
+        self.segments.append(Segment(len(self.segments), kind, label, seconds, step_index, **where))
+
+    def add_step(self, step: Step, step_index: int) -> None:
+        exercise = step.exercise
+        sides: tuple[str | None, ...] = step.sides or (None,)
+        counts = {"exercise": exercise, "set_count": step.sets, "rep_count": step.reps}
+        for side_number, side in enumerate(sides):
+            if side_number > 0:
+                self.add(
+                    Kind.SWITCH,
+                    f"Switch to the {side} side",
+                    step.timings.switch_sides,
+                    step_index,
+                    side=side,
+                    upcoming=exercise,
+                    **counts,
+                )
+            for set_number in range(1, step.sets + 1):
+                if set_number > 1:
+                    self.add(
+                        Kind.REST,
+                        "Rest between sets",
+                        step.timings.rest_between_sets,
+                        step_index,
+                        side=side,
+                        set_number=set_number,
+                        upcoming=exercise,
+                        **counts,
+                    )
+                for rep_number in range(1, step.reps + 1):
+                    if rep_number > 1:
+                        self.add(
+                            Kind.REST,
+                            "Rest between reps",
+                            step.timings.rest_between_reps,
+                            step_index,
+                            side=side,
+                            set_number=set_number,
+                            rep_number=rep_number,
+                            upcoming=exercise,
+                            **counts,
+                        )
+                    for phase in exercise.phases:
+                        self.add(
+                            Kind.WORK,
+                            phase.name,
+                            step.phase_seconds(phase),
+                            step_index,
+                            side=side,
+                            set_number=set_number,
+                            rep_number=rep_number,
+                            hold=phase.hold,
+                            **counts,
+                        )
+
+
+def format_clock(seconds: float) -> str:
+    """A countdown or elapsed time as m:ss (h:mm:ss past an hour), rounded up to the second."""
+    total = max(0, math.ceil(seconds - 1e-9))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes}:{secs:02d}"
+
+
+def format_length(seconds: float) -> str:
+    """A planned length for lists: "45 s", "12 min", "1 h 05 min"."""
+    total = round(seconds)
+    if total < 60:
+        return f"{total} s"
+    minutes = round(total / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"

@@ -1,0 +1,203 @@
+"""The start screen: pick a routine, see its steps and doses, start it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.plan import Plan, build_plan, format_length
+from tui.routines import Routine, RoutineBook
+
+if TYPE_CHECKING:
+    from tui.app import BacktoneApp
+
+
+def routine_matches(routine: Routine, query: str) -> bool:
+    """Whether a filter query finds this routine by name, id, exercise or tag."""
+    words = query.lower().split()
+    haystack = " ".join(
+        [
+            routine.id,
+            routine.name,
+            routine.description,
+            *(step.exercise.name for step in routine.steps),
+            *(tag for step in routine.steps for tag in step.exercise.tags),
+        ]
+    ).lower()
+    return all(word in haystack for word in words)
+
+
+def exercise_count(plan: Plan) -> str:
+    count = plan.exercise_count
+    return f"{count} exercise{'s' if count != 1 else ''}"
+
+
+def describe_phases(plan: Plan, step_index: int) -> str:
+    step = plan.routine.steps[step_index]
+    parts = []
+    for phase in step.exercise.phases:
+        seconds = step.phase_seconds(phase)
+        length = "when ready" if seconds is None else f"{seconds:g} s"
+        parts.append(f"{phase.name} ({length}{', hold' if phase.hold else ''})")
+    return " → ".join(parts)
+
+
+def dose_text(plan: Plan, step_index: int) -> str:
+    step = plan.routine.steps[step_index]
+    parts = []
+    if step.sets > 1:
+        parts.append(f"{step.sets} sets of {step.reps} reps")
+    else:
+        parts.append(f"{step.reps} rep{'s' if step.reps != 1 else ''}")
+    if step.sides:
+        parts.append("each side: " + ", ".join(step.sides))
+    if step.hold is not None:
+        parts.append(f"hold {step.hold:g} s")
+    return " · ".join(parts)
+
+
+def routine_details(plan: Plan) -> Group:
+    routine = plan.routine
+    text = Text()
+    text.append(routine.name, style="bold")
+    text.append(f"\n{plan.length_text()} · {exercise_count(plan)}\n", style="dim")
+    if routine.description:
+        text.append(f"\n{routine.description}\n")
+    steps = Table.grid(padding=(0, 1))
+    steps.add_column(no_wrap=True, style="bold")
+    steps.add_column()
+    for index, step in enumerate(routine.steps):
+        about = Text()
+        about.append(step.exercise.name, style="bold")
+        about.append(f"  {dose_text(plan, index)}")
+        about.append(f"  ({format_length(plan.step_seconds(index))})", style="dim")
+        if step.exercise.setup:
+            about.append(f"\n{step.exercise.setup}")
+        about.append(f"\n{describe_phases(plan, index)}", style="italic")
+        if step.exercise.notes:
+            about.append(f"\n{step.exercise.notes}", style="dim")
+        steps.add_row(f"{index + 1}.", about)
+        steps.add_row("", "")
+    return Group(text, steps)
+
+
+class RoutinesScreen(Screen[None]):
+    AUTO_FOCUS = "#routine-list"
+    BINDINGS = [
+        Binding("enter", "start", "Start", priority=True),
+        Binding("slash", "filter", "Filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("e", "edit", "Edit file"),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plans: dict[str, Plan] = {}
+        self.shown: list[Routine] = []
+
+    @property
+    def backtone(self) -> BacktoneApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder="Filter routines: name, exercise or tag", id="filter")
+        with Horizontal(id="routines-body"):
+            yield OptionList(id="routine-list")
+            with VerticalScroll(id="detail"):
+                yield Static(id="detail-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.backtone.book is not None:
+            self.show_book(self.backtone.book)
+
+    def show_book(self, book: RoutineBook) -> None:
+        highlighted = self.selected.id if self.shown and self.selected else None
+        self.plans = {routine.id: build_plan(routine) for routine in book.routines}
+        self.sub_title = str(book.source)
+        self._fill(self.query_one("#filter", Input).value, keep=highlighted)
+
+    def _fill(self, query: str, keep: str | None = None) -> None:
+        book = self.backtone.book
+        routines = list(book.routines) if book else []
+        self.shown = [r for r in routines if routine_matches(r, query)]
+        options = self.query_one("#routine-list", OptionList)
+        options.clear_options()
+        for routine in self.shown:
+            plan = self.plans[routine.id]
+            prompt = Text(routine.name, style="bold")
+            prompt.append(f"\n{plan.length_text()} · {exercise_count(plan)}", style="dim")
+            options.add_option(Option(prompt, id=routine.id))
+        if self.shown:
+            ids = [r.id for r in self.shown]
+            options.highlighted = ids.index(keep) if keep in ids else 0
+        self._show_detail()
+
+    @property
+    def selected(self) -> Routine | None:
+        index = self.query_one("#routine-list", OptionList).highlighted
+        if index is None or not 0 <= index < len(self.shown):
+            return None
+        return self.shown[index]
+
+    def _show_detail(self) -> None:
+        detail = self.query_one("#detail-text", Static)
+        routine = self.selected
+        if routine is None:
+            query = self.query_one("#filter", Input).value
+            detail.update(f"No routine matches {query!r}." if query else "No routines.")
+        else:
+            detail.update(routine_details(self.plans[routine.id]))
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+    @on(OptionList.OptionSelected)
+    def _selected(self) -> None:
+        self.action_start()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def action_start(self) -> None:
+        routine = self.selected
+        if routine is None:
+            self.notify("No routine is selected.", severity="warning")
+            return
+        self.backtone.start_session(routine)
+
+    def action_filter(self) -> None:
+        self.add_class("-filtering")
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.value = ""
+        self.remove_class("-filtering")
+        self.query_one("#routine-list").focus()
+
+    def action_edit(self) -> None:
+        self.backtone.edit_routines()
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))
+
+    def action_quit(self) -> None:
+        self.app.exit()

@@ -1,0 +1,74 @@
+"""The end of a session: how it went, and where to go next."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from tui.plan import format_clock
+from tui.session import Session, summarize
+
+
+class SummaryScreen(Screen[None]):
+    TITLE = "Session summary"
+    BINDINGS = [
+        Binding("enter", "back", "Routines", priority=True),
+        Binding("escape", "back", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="summary"):
+            yield Static(self._render_summary(), id="summary-text")
+        yield Footer()
+
+    def _render_summary(self) -> Table:
+        summary = summarize(self.session)
+        heading = Text()
+        if summary.completed:
+            heading.append("Well done: routine complete.", style="bold green")
+        else:
+            heading.append("Session stopped early.", style="bold yellow")
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        table.add_row("", heading)
+        table.add_row("Routine", summary.routine_name)
+        table.add_row("Time spent", format_clock(summary.active_seconds))
+        table.add_row("Time paused", format_clock(summary.paused_seconds))
+        table.add_row(
+            "Segments",
+            f"{summary.segments_done} of {summary.segments_total} done"
+            + (f", {summary.segments_skipped} skipped" if summary.segments_skipped else ""),
+        )
+        if summary.skipped_exercises:
+            skipped = ", ".join(
+                f"{name} ({count} phase{'s' if count != 1 else ''})"
+                for name, count in summary.skipped_exercises
+            )
+            table.add_row("Skipped", skipped)
+        elif summary.completed:
+            table.add_row("Skipped", "nothing")
+        return table
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))
+
+    def action_quit(self) -> None:
+        self.app.exit()
