@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
+import sqlite3
 import subprocess
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -16,9 +18,12 @@ from textual.screen import Screen
 
 from tui import settings
 from tui.commands import RoutineCommands
-from tui.plan import build_plan
+from tui.plan import Plan, build_plan
 from tui.routines import Routine, RoutineBook, RoutineError, load_file
 from tui.session import Clock, Session
+
+if TYPE_CHECKING:
+    from tui.history import HistoryStore, Recorder, SessionRow
 
 
 class BacktoneApp(App[None]):
@@ -52,6 +57,8 @@ class BacktoneApp(App[None]):
         self.settings_path = (config_dir or settings.config_dir()) / "settings.toml"
         self.user_settings, self.settings_warning = settings.load_settings(self.settings_path)
         self.bell_on = self.user_settings.bell if bell is None else bell
+        self.store: HistoryStore | None = None
+        self.history_problem: str | None = None
 
     # -- start-up ----------------------------------------------------------------------------
 
@@ -66,8 +73,71 @@ class BacktoneApp(App[None]):
         self.push_screen(RoutinesScreen())
         if self.problem is not None:
             self.show_problem(self.problem)
+        # The store opens after the first frame: the routines show at once.
+        self.call_after_refresh(self._open_history)
+
+    def _open_history(self) -> None:
+        from tui.history import HistoryStore, HistoryUnavailable
+
+        if self.data_dir is not None:
+            try:
+                self.store = HistoryStore.open(self.data_dir)
+            except (HistoryUnavailable, sqlite3.Error) as error:
+                self.history_problem = str(error)
+                self.notify(
+                    f"History is off: {error}. Routines still play, but are not recorded.",
+                    title="No history",
+                    severity="warning",
+                    timeout=12,
+                )
+            else:
+                if self.store.warning:
+                    self.notify(self.store.warning, severity="warning", timeout=12)
+        self._offer_resume()
+
+    def _offer_resume(self) -> None:
+        """Offer each session a vanished process left active, then carry on starting up."""
+        from tui.screens.resume import ResumeScreen
+
+        orphans = []
+        if self.store is not None and self.book is not None:
+            try:
+                orphans = self.store.orphans(self.start_routine)
+            except sqlite3.Error as error:
+                self.notify(f"Could not read the history: {error}", severity="warning")
+        if orphans:
+            row = orphans[0]
+            routine = (
+                next((r for r in self.book.routines if r.id == row.routine_id), None)
+                if self.book
+                else None
+            )
+            plan = build_plan(routine) if routine is not None else None
+            resumable = plan is not None and plan.digest() == row.routine_digest
+            self.push_screen(
+                ResumeScreen(row, resumable),
+                lambda answer: self._resume_answered(row, plan, answer),
+            )
+            return
+        if self.start_routine and self.book is not None:
+            routine_id, self.start_routine = self.start_routine, None
+            self.start_session(self.book.routine(routine_id))
+
+    def _resume_answered(self, row: SessionRow, plan: Plan | None, answer: str | None) -> None:
+        from tui.history import resume_session
+
+        assert self.store is not None
+        if answer == "resume" and plan is not None and self.store.claim(row.id):
+            session, recorder = resume_session(self.store, row, plan, self.clock)
+            self.start_routine = None
+            self._play(session, recorder)
+            return
+        if answer == "keep":
+            self.store.mark_interrupted(row.id)
+            self._offer_resume()
         elif self.start_routine and self.book is not None:
-            self.start_session(self.book.routine(self.start_routine))
+            routine_id, self.start_routine = self.start_routine, None
+            self.start_session(self.book.routine(routine_id))
 
     # -- routines ----------------------------------------------------------------------------
 
@@ -128,11 +198,40 @@ class BacktoneApp(App[None]):
     # -- sessions ----------------------------------------------------------------------------
 
     def start_session(self, routine: Routine) -> None:
+        session = Session(build_plan(routine), clock=self.clock)
+        recorder = None
+        if self.store is not None:
+            from tui.history import start_recording
+
+            try:
+                recorder = start_recording(self.store, session, str(self.routines_path))
+            except sqlite3.Error as error:
+                self.notify(f"This session is not recorded: {error}", severity="warning")
+        self._play(session, recorder)
+
+    def _play(self, session: Session, recorder: Recorder | None) -> None:
         from tui.screens.session import SessionScreen
 
-        plan = build_plan(routine)
-        session = Session(plan, clock=self.clock)
-        self.push_screen(SessionScreen(session))
+        self.push_screen(SessionScreen(session, recorder))
+
+    def show_history(self) -> None:
+        if self.store is None:
+            self.notify(
+                f"History is off: {self.history_problem or 'no data dir'}.", severity="warning"
+            )
+            return
+        from tui.screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen(self.store))
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q quits at once; a session playing is stopped and saved first."""
+        from tui.screens.session import SessionScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, SessionScreen):
+                screen.stop_quietly()
+        self.exit()
 
     def set_bell(self, on: bool) -> None:
         self.bell_on = on
@@ -161,6 +260,7 @@ class BacktoneApp(App[None]):
             f"Turn the terminal bell {state}",
             lambda: self.set_bell(not self.bell_on),
         )
+        yield SystemCommand("History", "Your sessions, streak and minutes", self.show_history)
         yield SystemCommand("Edit routines", "Open the routine file in $EDITOR", self.edit_routines)
         yield SystemCommand("Reload routines", "Read the routine file again", self.reload_routines)
 

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -76,6 +77,22 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file", nargs="?", metavar="FILE", help="the file (default: the one in use)")
     _common_options(check, top=False)
 
+    history = commands.add_parser(
+        "history",
+        help="print or export your sessions",
+        description="Print your sessions as a table, or export every one as JSON, CSV or TOML.",
+    )
+    history.add_argument(
+        "--format",
+        choices=["table", "json", "csv", "toml"],
+        default="table",
+        help="output format (default: table)",
+    )
+    history.add_argument(
+        "--since", metavar="DATE", type=_date, help="only sessions on or after DATE (YYYY-MM-DD)"
+    )
+    _common_options(history, top=False)
+
     init = commands.add_parser(
         "init",
         help="copy the bundled routines to your config, to edit",
@@ -94,11 +111,66 @@ def main(argv: Sequence[str] | None = None) -> int:
         "list": _list,
         "check": _check,
         "init": _init,
+        "history": _history,
     }
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:
         return 130
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+
+
+def _history(args: argparse.Namespace) -> int:
+    from tui.history import DB_NAME, HistoryStore, HistoryUnavailable, SessionRow, export
+
+    data_dir = settings.resolve_data_dir(args.data_dir)
+    rows: list[SessionRow] = []
+    if (data_dir / DB_NAME).exists():
+        try:
+            store = HistoryStore.open(data_dir)
+        except HistoryUnavailable as error:
+            print(f"backtone: {error}", file=sys.stderr)
+            return EXIT_BAD_DATA
+        if store.warning:
+            print(f"backtone: {store.warning}", file=sys.stderr)
+        rows = store.sessions(since=args.since)
+        store.close()
+    if args.format != "table":
+        export(rows, args.format, sys.stdout)
+        return EXIT_OK
+    if not rows:
+        print("No sessions recorded yet." if args.since is None else "No sessions since then.")
+        return EXIT_OK
+    from rich.console import Console
+    from rich.table import Table
+
+    from tui.plan import format_clock
+
+    table = Table(title=f"Sessions in {data_dir / DB_NAME}", title_justify="left")
+    for column, justify in [
+        ("Started", "left"),
+        ("Routine", "left"),
+        ("Time", "right"),
+        ("Done", "right"),
+        ("Ended", "left"),
+    ]:
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for row in rows:
+        table.add_row(
+            row.started_at.replace("T", " ")[:16],
+            row.routine_name,
+            format_clock(row.active_seconds),
+            f"{row.completion:.0%}",
+            row.status,
+        )
+    Console().print(table)
+    return EXIT_OK
 
 
 def _load(args: argparse.Namespace) -> RoutineBook:

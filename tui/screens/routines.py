@@ -97,6 +97,7 @@ class RoutinesScreen(Screen[None]):
         Binding("enter", "start", "Start", priority=True),
         Binding("slash", "filter", "Filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("h", "history", "History"),
         Binding("e", "edit", "Edit file"),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
@@ -190,6 +191,9 @@ class RoutinesScreen(Screen[None]):
         field.value = ""
         self.remove_class("-filtering")
         self.query_one("#routine-list").focus()
+
+    def action_history(self) -> None:
+        self.backtone.show_history()
 
     def action_edit(self) -> None:
         self.backtone.edit_routines()

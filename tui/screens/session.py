@@ -28,6 +28,7 @@ from tui.session import (
 
 if TYPE_CHECKING:
     from tui.app import BacktoneApp
+    from tui.history import Recorder
 
 WAKE_MARGIN = 0.004  # wake just after the second turns, never just before it
 FLASH_SECONDS = 0.25
@@ -100,9 +101,10 @@ class SessionScreen(Screen[None]):
         Binding("escape", "stop", show=False),
     ]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, recorder: Recorder | None = None) -> None:
         super().__init__()
         self.session = session
+        self.recorder = recorder
         self.title = session.plan.routine.name
         self._shown: dict[str, Any] = {}
         self._timer: Timer | None = None
@@ -142,6 +144,14 @@ class SessionScreen(Screen[None]):
         if self._timer is not None:
             self._timer.stop()
 
+    def stop_quietly(self) -> None:
+        """The app is quitting: stop and record, without a summary."""
+        if self._timer is not None:
+            self._timer.stop()
+        events = self.session.stop()
+        if self.recorder is not None and events:
+            self.recorder.record(self.session, events)
+
     # -- time --------------------------------------------------------------------------------
 
     def _schedule(self) -> None:
@@ -162,7 +172,11 @@ class SessionScreen(Screen[None]):
     # -- drawing -----------------------------------------------------------------------------
 
     def _apply(self, events: list[Event]) -> None:
-        """React to what the engine did: one cue at most, then redraw what changed."""
+        """React to what the engine did: record it, one cue at most, redraw what changed."""
+        if self.recorder is not None and events:
+            warning = self.recorder.record(self.session, events)
+            if warning:
+                self.notify(warning, severity="warning", timeout=10)
         if any(isinstance(e, SegmentStarted | Countdown) for e in events):
             self._cue()
         if any(isinstance(e, SegmentStarted | PauseChanged) for e in events):

@@ -19,6 +19,7 @@ class SummaryScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "back", "Routines", priority=True),
         Binding("escape", "back", show=False),
+        Binding("h", "history", "History"),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
@@ -64,6 +65,9 @@ class SummaryScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss()
+
+    def action_history(self) -> None:
+        self.app.show_history()  # type: ignore[attr-defined]
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
