@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual.app import App, SystemCommand
+from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
@@ -189,6 +189,9 @@ class BacktoneApp(App[None]):
         try:
             with self.suspend():
                 subprocess.call([*editor, str(path)])
+        except SuspendNotSupported:
+            self.notify("This terminal cannot hand over to an editor.", severity="error")
+            return
         except OSError as error:
             self.notify(f"Could not run {editor[0]}: {error}", severity="error")
             return

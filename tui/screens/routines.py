@@ -23,16 +23,10 @@ if TYPE_CHECKING:
 
 
 def routine_matches(routine: Routine, query: str) -> bool:
-    """Whether a filter query finds this routine by name, id, exercise or tag."""
+    """Whether a filter query finds this routine by its name, id or exercises' names."""
     words = query.lower().split()
     haystack = " ".join(
-        [
-            routine.id,
-            routine.name,
-            routine.description,
-            *(step.exercise.name for step in routine.steps),
-            *(tag for step in routine.steps for tag in step.exercise.tags),
-        ]
+        [routine.id, routine.name, *(step.exercise.name for step in routine.steps)]
     ).lower()
     return all(word in haystack for word in words)
 
@@ -114,7 +108,7 @@ class RoutinesScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Filter routines: name, exercise or tag", id="filter")
+        yield Input(placeholder="Filter routines by name or exercise", id="filter")
         with Horizontal(id="routines-body"):
             yield OptionList(id="routine-list")
             with VerticalScroll(id="detail"):

@@ -160,9 +160,10 @@ class SessionScreen(Screen[None]):
             self._timer = None
         delay = self.session.next_wakeup()
         if delay is not None:
-            self._timer = self.set_timer(delay + WAKE_MARGIN, self._tick, name="session-tick")
+            self._timer = self.set_timer(delay + WAKE_MARGIN, self.catch_up, name="session-tick")
 
-    def _tick(self) -> None:
+    def catch_up(self) -> None:
+        """Follow the clock: end what is due, cue, redraw."""
         self._timer = None
         self._apply(self.session.update())
 

@@ -1,0 +1,103 @@
+"""Building the app for Pilot tests: temp config and data dirs, a fake clock, a short routine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui.app import BacktoneApp
+from tui.routines import RoutineError, load_file
+
+SHORT_ROUTINES = """\
+schema = 1
+
+[defaults]
+prepare = 2
+rest = 3
+
+[exercises.egg]
+name = "Egg"
+setup = "Lie on your back on the mat."
+cues = ["Keep the head down"]
+phases = [
+  { name = "Hug knees to chest", seconds = 6, hold = true },
+  { name = "Release", seconds = 2 },
+]
+
+[exercises.knee]
+name = "Knee hug"
+setup = "Lie on your back, legs long."
+phases = [{ name = "Get into position" }, { name = "Hug one knee", seconds = 4, hold = true }]
+
+[[routines]]
+id = "short"
+name = "Short test"
+description = "Two exercises. Stop if the pain grows."
+steps = [
+  { exercise = "egg", reps = 2 },
+  { exercise = "knee", sides = ["left", "right"] },
+]
+
+[[routines]]
+id = "eggs"
+name = "Only eggs"
+steps = [{ exercise = "egg", reps = 1 }]
+"""
+
+
+class ManualClock:
+    """A monotonic clock that moves only when a test says so."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def write_routines(directory: Path, text: str = SHORT_ROUTINES) -> Path:
+    path = directory / "routines.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def make_app(
+    tmp_path: Path,
+    routines: Path | None = None,
+    clock: ManualClock | None = None,
+    start_routine: str | None = None,
+    data_dir: Path | None = None,
+    bell: bool | None = None,
+) -> BacktoneApp:
+    path = routines or write_routines(tmp_path)
+    book = problem = None
+    try:
+        book = load_file(path)
+    except RoutineError as error:
+        problem = error
+    return BacktoneApp(
+        routines_path=path,
+        book=book,
+        problem=problem,
+        data_dir=data_dir or tmp_path / "data",
+        bell=bell,
+        start_routine=start_routine,
+        clock=clock or ManualClock(),
+        config_dir=tmp_path / "config",
+    )
+
+
+def text_of(widget: object) -> str:
+    """The plain text a Label or Static shows."""
+    import io
+
+    from rich.console import Console
+
+    content = widget.content  # type: ignore[attr-defined]
+    if isinstance(content, str):
+        return content
+    console = Console(width=200, file=io.StringIO(), color_system=None)
+    console.print(content)
+    return console.file.getvalue()  # type: ignore[attr-defined]
