@@ -220,7 +220,7 @@ async def test_skipping_is_reported_in_the_summary(tmp_path: Path, bells) -> Non
     app = make_app(tmp_path, clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("down")
-        s = await start(pilot, app, clock, bells)
+        await start(pilot, app, clock, bells)
         await pilot.press("right", "right", "right")
         await pilot.pause()
         summary = text_of(app.screen.query_one("#summary-text"))
