@@ -189,3 +189,20 @@ async def test_edit_without_an_editor_says_how_to_set_one(
         await pilot.pause()
         messages = [n.message for n in app._notifications]
         assert any("set $VISUAL or $EDITOR" in m for m in messages)
+
+
+async def test_a_file_changed_on_disk_is_reloaded(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        path = app.routines_path
+        path.write_text(path.read_text().replace("Only eggs", "Eggs, renamed") + "\n")
+        screen.check_file()
+        await pilot.pause()
+        assert [r.name for r in screen.shown] == ["Short test", "Eggs, renamed"]
+        path.write_text("schema = 2\n")
+        screen.check_file()
+        await pilot.pause()
+        assert isinstance(app.screen, ProblemsScreen)
+        assert "unsupported schema 2" in text_of(app.screen.query_one("#problems-text"))

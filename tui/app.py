@@ -58,6 +58,7 @@ class BacktoneApp(App[None]):
         self.user_settings, self.settings_warning = settings.load_settings(self.settings_path)
         self.bell_on = self.user_settings.bell if bell is None else bell
         self.store: HistoryStore | None = None
+        self._routines_stamp = _file_stamp(routines_path)
         self.history_problem: str | None = None
 
     # -- start-up ----------------------------------------------------------------------------
@@ -141,8 +142,13 @@ class BacktoneApp(App[None]):
 
     # -- routines ----------------------------------------------------------------------------
 
+    def routines_changed_on_disk(self) -> bool:
+        """A cheap check (one stat) for an edit made outside the app."""
+        return _file_stamp(self.routines_path) != self._routines_stamp
+
     def reload_routines(self) -> bool:
         """Read the routine file again; on failure keep the last good routines and say why."""
+        self._routines_stamp = _file_stamp(self.routines_path)
         try:
             book = load_file(self.routines_path)
         except RoutineError as error:
@@ -266,6 +272,14 @@ class BacktoneApp(App[None]):
         yield SystemCommand("History", "Your sessions, streak and minutes", self.show_history)
         yield SystemCommand("Edit routines", "Open the routine file in $EDITOR", self.edit_routines)
         yield SystemCommand("Reload routines", "Read the routine file again", self.reload_routines)
+
+
+def _file_stamp(path: Path) -> tuple[float, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return (status.st_mtime, status.st_size)
 
 
 def find_editor(env: dict[str, str] | None = None) -> list[str] | None:

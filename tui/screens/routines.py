@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from tui.app import BacktoneApp
 
 
+FILE_CHECK_SECONDS = 2.0
+
+
 def routine_matches(routine: Routine, query: str) -> bool:
     """Whether a filter query finds this routine by its name, id or exercises' names."""
     words = query.lower().split()
@@ -118,6 +121,16 @@ class RoutinesScreen(Screen[None]):
     def on_mount(self) -> None:
         if self.backtone.book is not None:
             self.show_book(self.backtone.book)
+        self.set_interval(FILE_CHECK_SECONDS, self.check_file, name="routines-file-check")
+
+    def on_screen_resume(self) -> None:
+        self.check_file()
+
+    def check_file(self) -> None:
+        """Reload when the routine file was changed outside the app."""
+        changed = self.is_current and self.backtone.routines_changed_on_disk()
+        if changed and self.backtone.reload_routines():
+            self.notify(f"{self.backtone.routines_path.name} changed on disk: reloaded.")
 
     def show_book(self, book: RoutineBook) -> None:
         highlighted = self.selected.id if self.shown and self.selected else None

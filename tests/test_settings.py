@@ -1,0 +1,99 @@
+"""Settings: remembered theme and bell, atomic writes, a hand-broken file never crashes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from apphelpers import make_app
+
+from tui import settings
+from tui.settings import Settings, load_settings, save_settings
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "config" / "settings.toml"
+    save_settings(Settings(theme="nord", bell=False), path)
+    assert load_settings(path) == (Settings(theme="nord", bell=False), None)
+    assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]  # no temp left
+
+
+def test_missing_file_gives_defaults_quietly(tmp_path: Path) -> None:
+    assert load_settings(tmp_path / "none.toml") == (Settings(), None)
+
+
+@pytest.mark.parametrize(
+    "content, expected_warning",
+    [
+        ("theme = ", "Ignored the settings"),
+        ("bell = 'loud'\ntheme = 'nord'", "bell must be true or false"),
+        ("theme = 3", "theme must be a theme name"),
+    ],
+)
+def test_broken_file_warns_and_uses_defaults(
+    tmp_path: Path, content: str, expected_warning: str
+) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text(content)
+    loaded, warning = load_settings(path)
+    assert warning is not None and expected_warning in warning
+    assert loaded.bell is True
+
+
+def test_non_utf8_file_warns(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_bytes(b"theme = '\xff'")
+    loaded, warning = load_settings(path)
+    assert loaded == Settings()
+    assert warning is not None
+
+
+def test_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "settings.toml"
+    save_settings(Settings(theme="nord"), path)
+
+    def broken_replace(src: str, dst: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        save_settings(Settings(theme="gruvbox"), path)
+    assert load_settings(path)[0].theme == "nord"
+    assert [p.name for p in tmp_path.iterdir()] == ["settings.toml"]
+
+
+def test_paths_follow_the_environment(tmp_path: Path) -> None:
+    env = {"BACKTONE_CONFIG": str(tmp_path / "c"), "BACKTONE_DATA": str(tmp_path / "d")}
+    assert settings.settings_path(env) == tmp_path / "c" / "settings.toml"
+    assert settings.resolve_data_dir(None, env) == tmp_path / "d"
+    assert settings.resolve_data_dir("x", env) == Path("x")
+    assert settings.resolve_routines_path(None, env) == settings.bundled_routines_path()
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "routines.toml").write_text("schema = 1")
+    assert settings.resolve_routines_path(None, env) == tmp_path / "c" / "routines.toml"
+    env["BACKTONE_ROUTINES"] = "/elsewhere.toml"
+    assert settings.resolve_routines_path(None, env) == Path("/elsewhere.toml")
+    assert settings.resolve_routines_path("given.toml", env) == Path("given.toml")
+
+
+async def test_theme_and_bell_are_remembered(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.theme = "nord"
+        await pilot.pause()
+    again = make_app(tmp_path)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert again.theme == "nord"
+
+
+async def test_broken_settings_file_is_a_warning_in_the_app(tmp_path: Path) -> None:
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "settings.toml").write_text("[[[")
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert any("Ignored the settings" in n.message for n in app._notifications)
+        assert app.bell_on
