@@ -7,7 +7,6 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import date
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from tui import settings
@@ -19,11 +18,20 @@ EXIT_BAD_DATA = 1
 EXIT_USAGE = 2
 
 
-def _version() -> str:
-    try:
-        return version("backtone")
-    except PackageNotFoundError:
-        return "unknown"
+class _VersionAction(argparse.Action):
+    """--version, reading the installed metadata only when asked (it costs start-up time)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("backtone")
+        except PackageNotFoundError:
+            number = "unknown"
+        parser.exit(message=f"backtone {number}\n")
 
 
 def _common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -56,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Guided back-exercise routines in your terminal. "
         "With no command, opens the app.",
     )
-    parser.add_argument("--version", action="version", version=f"backtone {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     _common_options(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
