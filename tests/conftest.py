@@ -1,0 +1,26 @@
+"""Shared fixtures. Every test runs with its own config and data dirs, never the real home."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def examples_dir() -> Path:
+    """The shared example routine files (good and bad), beside the repository."""
+    path = (REPO_ROOT / ".." / "shared" / "examples").resolve()
+    if not path.is_dir():
+        pytest.skip(f"the shared examples are not here: {path}")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point backtone's config and data at tmp_path; ignore any inherited routines file."""
+    monkeypatch.setenv("BACKTONE_CONFIG", str(tmp_path / "config"))
+    monkeypatch.setenv("BACKTONE_DATA", str(tmp_path / "data"))
+    monkeypatch.delenv("BACKTONE_ROUTINES", raising=False)
