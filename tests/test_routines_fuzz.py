@@ -1,0 +1,339 @@
+"""Property tests: whatever a routine file holds, loading it ends in a book or a RoutineError.
+
+Never another exception, never an empty error, and every message names the file it is about.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime
+from typing import Any
+
+import tomli_w
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from tui.plan import build_plan
+from tui.routines import (
+    TIMING_KEYS,
+    RoutineBook,
+    RoutineError,
+    load_bytes,
+    load_text,
+    parse_document,
+)
+from tui.settings import bundled_routines_path
+
+SOURCE = "fuzz.toml"
+MESSAGE = re.compile(rf"^{re.escape(SOURCE)}(:\d+:\d+)?: .", re.DOTALL)
+MAX_PLANNED = 5_000  # work segments; bigger valid books are loaded but not planned, for speed
+FUZZ = settings(
+    max_examples=250,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+BUNDLED_TEXT = bundled_routines_path().read_text(encoding="utf-8")
+
+
+def check_outcome(load: Any, *args: Any) -> RoutineBook | None:
+    """Run a loader; only RoutineError may escape it, and a good book must plan."""
+    try:
+        book = load(*args)
+    except RoutineError as error:
+        assert error.problems
+        for problem in error.problems:
+            assert isinstance(problem, str)
+            assert MESSAGE.match(problem), problem
+        assert str(error) == "\n".join(error.problems)
+        event("refused")
+        return None
+    event("loaded")
+    assert isinstance(book, RoutineBook)
+    assert book.routines
+    for routine in book.routines:
+        size = sum(
+            s.reps * s.sets * max(1, len(s.sides)) * len(s.exercise.phases) for s in routine.steps
+        )
+        if size > MAX_PLANNED:
+            continue
+        plan = build_plan(routine)
+        assert plan.segments
+        assert math.isfinite(plan.timed_seconds)
+        plan.length_text()
+        plan.digest()
+    return book
+
+
+# -- (a) arbitrary text -------------------------------------------------------------------------
+
+TOMLISH = st.lists(
+    st.sampled_from([*"[]{}=\"'.,#\n\t -_:+aeiou0123456789schemaxrptdn", "\r\n", "schema = 1\n"]),
+    max_size=200,
+).map("".join)
+
+
+@FUZZ
+@given(st.text(max_size=300))
+def test_any_text(text: str) -> None:
+    check_outcome(load_text, text, SOURCE)
+
+
+@FUZZ
+@given(TOMLISH)
+def test_toml_looking_text(text: str) -> None:
+    check_outcome(load_text, text, SOURCE)
+
+
+@FUZZ
+@given(st.binary(max_size=200))
+def test_any_bytes(data: bytes) -> None:
+    check_outcome(load_bytes, data, SOURCE)
+
+
+# -- (b) documents shaped like the schema, with mutations ---------------------------------------
+
+# Integers only up to what a float can hold: beyond that is a known bug, see
+# test_routines.py::test_huge_integer_seconds_is_a_problem_not_a_crash.
+BIG = 10**300
+scalars = st.one_of(
+    st.booleans(),
+    st.integers(min_value=-BIG, max_value=BIG),
+    st.integers(min_value=-3, max_value=4000),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
+    st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31)),
+)
+junk = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    ),
+    max_leaves=6,
+)
+numbers = st.one_of(
+    st.integers(min_value=-2, max_value=4000),
+    st.floats(min_value=-10, max_value=4000),
+    st.sampled_from([0, 0.0, -0.0, 3600, 3600.0001, 1e-300, math.nan, math.inf, -math.inf]),
+    junk,
+)
+counts = st.one_of(st.integers(min_value=-2, max_value=600), junk)
+EXERCISE_IDS = ["cat", "egg", "chair", "knee-hug", "Cat", "c t", ""]
+ids = st.one_of(st.sampled_from(EXERCISE_IDS), st.text(max_size=8))
+texts = st.one_of(st.text(max_size=10), junk)
+MISSPELLED = ["nmae", "second", "rep", "set", "side", "holds", "exercice", "routine", "schem"]
+
+
+def maybe(good: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """Mostly the right kind of value, now and then anything at all."""
+    return st.one_of(good, good, good, junk)
+
+
+def table(
+    required: dict[str, st.SearchStrategy[Any]], optional: dict[str, st.SearchStrategy[Any]]
+) -> st.SearchStrategy[Any]:
+    """A table whose required keys may go missing and which may grow unknown keys."""
+    shaped = st.fixed_dictionaries({}, optional={**required, **optional})
+    whole = st.fixed_dictionaries(required, optional=optional)
+    extras = st.dictionaries(st.sampled_from(MISSPELLED) | st.text(max_size=6), junk, max_size=2)
+    return st.builds(lambda base, more: {**more, **base}, st.one_of(whole, whole, shaped), extras)
+
+
+timings = {key: numbers for key in TIMING_KEYS}
+phase = table(
+    {"name": maybe(st.text(max_size=10))},
+    {"seconds": numbers, "hold": maybe(st.booleans())},
+)
+exercise = table(
+    {"name": maybe(st.text(max_size=10)), "phases": maybe(st.lists(maybe(phase), max_size=3))},
+    {
+        "setup": texts,
+        "notes": texts,
+        "cues": maybe(st.lists(texts, max_size=3)),
+        "tags": maybe(st.lists(texts, max_size=3)),
+    },
+)
+step = table(
+    {"exercise": maybe(ids)},
+    {
+        "reps": counts,
+        "sets": counts,
+        "hold": numbers,
+        "sides": maybe(st.lists(st.sampled_from(["left", "right", "", " left"]), max_size=3)),
+        **timings,
+    },
+)
+routine = table(
+    {
+        "id": maybe(st.sampled_from(["daily", "a-1", "Daily", "a b"]) | st.text(max_size=6)),
+        "name": maybe(st.text(max_size=10)),
+        "steps": maybe(st.lists(maybe(step), max_size=3)),
+    },
+    {"description": texts, **timings},
+)
+documents = table(
+    {
+        "schema": st.one_of(st.just(1), st.just(1), junk),
+        "exercises": maybe(st.dictionaries(ids, maybe(exercise), max_size=3)),
+        "routines": maybe(st.lists(maybe(routine), max_size=3)),
+    },
+    {"defaults": maybe(table({}, timings))},
+)
+
+
+@FUZZ
+@given(documents)
+def test_documents_through_toml(document: dict[str, Any]) -> None:
+    check_outcome(load_text, tomli_w.dumps(document), SOURCE)
+
+
+@FUZZ
+@given(documents)
+def test_documents_parsed_directly(document: dict[str, Any]) -> None:
+    check_outcome(parse_document, document, SOURCE)
+
+
+# A valid document every time: checks that the loader does not refuse good files.
+@st.composite
+def valid_documents(draw: st.DrawFn) -> tuple[dict[str, Any], int]:
+    seconds = st.one_of(
+        st.integers(min_value=1, max_value=3600),
+        st.floats(min_value=0.001, max_value=3600, allow_nan=False),
+    )
+    pauses = st.one_of(st.just(0), seconds)
+    name = st.text(min_size=1, max_size=10).filter(str.strip)
+    exercise_ids = draw(
+        st.lists(st.from_regex(r"\A[a-z0-9-]{1,8}\Z"), min_size=1, max_size=3, unique=True)
+    )
+    exercises: dict[str, dict[str, Any]] = {}
+    for exercise_id in exercise_ids:
+        phases = draw(
+            st.lists(
+                st.fixed_dictionaries(
+                    {"name": name}, optional={"seconds": seconds, "hold": st.booleans()}
+                ),
+                min_size=1,
+                max_size=3,
+            )
+        )
+        exercises[exercise_id] = {"name": draw(name), "phases": phases}
+    routine_ids = draw(
+        st.lists(st.from_regex(r"\A[a-z0-9-]{1,8}\Z"), min_size=1, max_size=3, unique=True)
+    )
+    routines = []
+    for routine_id in routine_ids:
+        steps = []
+        for _ in range(draw(st.integers(min_value=1, max_value=3))):
+            exercise_id = draw(st.sampled_from(exercise_ids))
+            item: dict[str, Any] = {"exercise": exercise_id}
+            item.update(
+                draw(
+                    st.fixed_dictionaries(
+                        {},
+                        optional={
+                            "reps": st.integers(min_value=1, max_value=4),
+                            "sets": st.integers(min_value=1, max_value=3),
+                            "sides": st.lists(
+                                st.sampled_from(["left", "right", "front"]),
+                                min_size=1,
+                                unique=True,
+                            ),
+                            **{key: pauses for key in TIMING_KEYS},
+                        },
+                    )
+                )
+            )
+            if any(p.get("hold") for p in exercises[exercise_id]["phases"]) and draw(st.booleans()):
+                item["hold"] = draw(seconds)
+            steps.append(item)
+        routines.append({"id": routine_id, "name": draw(name), "steps": steps})
+    document = {"schema": 1, "exercises": exercises, "routines": routines}
+    if draw(st.booleans()):
+        document["defaults"] = draw(
+            st.fixed_dictionaries({}, optional=dict.fromkeys(TIMING_KEYS, pauses))
+        )
+    return document, len(routines)
+
+
+@FUZZ
+@given(valid_documents())
+def test_valid_documents_load(case: tuple[dict[str, Any], int]) -> None:
+    document, routine_count = case
+    book = check_outcome(load_text, tomli_w.dumps(document), SOURCE)
+    assert book is not None
+    assert len(book.routines) == routine_count
+    assert parse_document(document, SOURCE) == book
+
+
+# -- (c) the bundled file, damaged --------------------------------------------------------------
+
+SNIPPETS = [
+    "",
+    "[[routines]]",
+    "[exercises.cat]",
+    "[defaults]",
+    'id = "daily-back"',
+    "reps = 0",
+    "seconds = -1",
+    "hold = true",
+    "schema = 2",
+    'steps = [{ exercise = "ct" }]',
+    "phases = []",
+    "sides = []",
+    "=",
+    '"""',
+    "[",
+]
+
+
+@st.composite
+def damaged(draw: st.DrawFn) -> str:
+    text = BUNDLED_TEXT
+    for _ in range(draw(st.integers(min_value=1, max_value=4))):
+        operation = draw(
+            st.sampled_from(
+                ["delete", "insert", "replace", "drop-line", "dup-line", "swap-lines", "add-line"]
+            )
+        )
+        lines = text.split("\n")
+        if operation in ("delete", "insert", "replace"):
+            at = draw(st.integers(min_value=0, max_value=max(0, len(text) - 1)))
+            size = draw(st.integers(min_value=1, max_value=5))
+            chars = draw(st.text(min_size=1, max_size=5) | st.sampled_from(list("[]{}=\"'#,.\n")))
+            if operation == "delete":
+                text = text[:at] + text[at + size :]
+            elif operation == "insert":
+                text = text[:at] + chars + text[at:]
+            else:
+                text = text[:at] + chars + text[at + len(chars) :]
+            continue
+        line = draw(st.integers(min_value=0, max_value=len(lines) - 1))
+        if operation == "drop-line":
+            del lines[line]
+        elif operation == "dup-line":
+            lines.insert(line, lines[line])
+        elif operation == "swap-lines":
+            other = draw(st.integers(min_value=0, max_value=len(lines) - 1))
+            lines[line], lines[other] = lines[other], lines[line]
+        else:
+            lines.insert(line, draw(st.sampled_from(SNIPPETS)))
+        text = "\n".join(lines)
+    return text
+
+
+def test_the_bundled_file_is_valid_to_start_with() -> None:
+    book = load_text(BUNDLED_TEXT, SOURCE)
+    assert all(build_plan(routine).segments for routine in book.routines)
+
+
+@FUZZ
+@given(damaged())
+def test_damaged_bundled_file(text: str) -> None:
+    check_outcome(load_text, text, SOURCE)
+
+
+@FUZZ
+@given(damaged())
+def test_damaged_bundled_file_as_bytes(text: str) -> None:
+    check_outcome(load_bytes, text.encode("utf-8", "surrogatepass"), SOURCE)
