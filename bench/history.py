@@ -1,0 +1,314 @@
+"""How long the history takes to show with years of sessions in it.
+
+Fills two stores in a temp dir, straight through SQL in bulk transactions on the schema that
+HistoryStore itself creates: 10,000 sessions over ten years of daily use and 1,000 over one year,
+each with its segment rows (40-60 a session). Then, median of 5 for each size:
+
+1. the History screen, headless (App.run_test, 80x24): from app.show_history() to the first
+   frame drawn with the sessions table filled. Timed two ways: by a hook on App._display (the
+   frame itself), and by `await pilot.pause()` until the table has rows (which includes
+   Pilot's idle wait, at least one 20 ms sleep; that wait alone is printed too);
+2. `backtone history --format json --data-dir DIR` as a subprocess (start-up included).
+
+Goal: both under 500 ms, and the screen growing well under linearly (it reads one page of 100
+rows, not all). A benchmark prints figures and never asserts.
+
+    /work/venv/bin/python bench/history.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO), str(REPO / "tests")]
+
+import textual  # noqa: E402
+
+from tui.history import DB_NAME, HistoryStore  # noqa: E402
+from tui.plan import Plan, build_plan  # noqa: E402
+from tui.routines import load_file  # noqa: E402
+from tui.settings import bundled_routines_path  # noqa: E402
+
+RUNS = 5
+SIZES = [(1_000, 365), (10_000, 3_650)]  # sessions, days of daily use ending yesterday
+BATCH = 500  # sessions a transaction
+STATUSES = ["completed"] * 17 + ["stopped"] * 2 + ["interrupted"]  # no active: no resume offer
+
+SESSION_SQL = (
+    "INSERT INTO sessions (id, routine_id, routine_name, routine_digest, routines_file,"
+    " started_at, day, ended_at, status, planned_seconds, active_seconds, paused_seconds,"
+    " segments_done, segments_total, current_segment, host, pid, updated_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+SEGMENT_SQL = "INSERT INTO segments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+# -- filling a store ---------------------------------------------------------------------------
+
+
+def start_times(sessions: int, days: int, rng: random.Random) -> list[datetime]:
+    """`sessions` start times spread over the `days` days before today, every day used."""
+    zone = datetime.now().astimezone().tzinfo
+    first = datetime.now(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+    first -= timedelta(days=days)
+    per_day = [0] * days
+    for n in range(sessions):
+        per_day[n * days // sessions] += 1
+    times = []
+    for day, count in enumerate(per_day):
+        midnight = first + timedelta(days=day)
+        for minute in sorted(rng.sample(range(6 * 60, 22 * 60), count)):
+            times.append(midnight + timedelta(minutes=minute, seconds=rng.randrange(60)))
+    return times
+
+
+def session_rows(
+    session_id: int, started: datetime, plan: Plan, digest: str, rng: random.Random
+) -> tuple[tuple[object, ...], list[tuple[object, ...]]]:
+    status = rng.choice(STATUSES)
+    total = rng.randint(40, 60)
+    played = total if status == "completed" else rng.randint(total // 3, total - 1)
+    segments = []
+    clock = started
+    active = 0.0
+    done = 0
+    for index in range(played):
+        segment = plan.segments[index % len(plan.segments)]
+        outcome = "skipped" if rng.random() < 0.04 else "done"
+        seconds = 0.0 if outcome == "skipped" else (segment.seconds or rng.uniform(2, 8))
+        active += seconds
+        done += outcome == "done"
+        clock += timedelta(seconds=seconds)
+        segments.append(
+            (
+                session_id,
+                index,
+                segment.kind.value,
+                segment.label,
+                segment.exercise.name,
+                segment.position,
+                outcome,
+                round(seconds, 3),
+                clock.isoformat(timespec="seconds"),
+            )
+        )
+    paused = rng.choice([0.0, 0.0, 0.0, rng.uniform(5, 120)])
+    ended = (clock + timedelta(seconds=paused)).isoformat(timespec="seconds")
+    session = (
+        session_id,
+        plan.routine.id,
+        plan.routine.name,
+        digest,
+        str(bundled_routines_path()),
+        started.isoformat(timespec="seconds"),
+        started.date().isoformat(),
+        ended,
+        status,
+        plan.timed_seconds,
+        active,
+        paused,
+        done,
+        total,
+        min(played, total - 1),
+        "bench",
+        4242,
+        ended,
+    )
+    return session, segments
+
+
+def fill(data_dir: Path, sessions: int, days: int, seed: int) -> tuple[float, int]:
+    """Returns (seconds taken, segment rows written)."""
+    started = time.perf_counter()
+    HistoryStore.open(data_dir).close()  # the real schema, migrations and all
+    plans = [build_plan(r) for r in load_file(bundled_routines_path()).routines]
+    digests = {plan.routine.id: plan.digest() for plan in plans}
+    rng = random.Random(seed)
+    connection = sqlite3.connect(data_dir / DB_NAME, isolation_level=None)
+    connection.execute("PRAGMA synchronous = OFF")
+    segment_count = 0
+    times = start_times(sessions, days, rng)
+    for batch_start in range(0, sessions, BATCH):
+        session_batch, segment_batch = [], []
+        for n in range(batch_start, min(batch_start + BATCH, sessions)):
+            plan = plans[0] if rng.random() < 0.7 else rng.choice(plans)
+            digest = digests[plan.routine.id]
+            session, segments = session_rows(n + 1, times[n], plan, digest, rng)
+            session_batch.append(session)
+            segment_batch += segments
+        connection.execute("BEGIN")
+        connection.executemany(SESSION_SQL, session_batch)
+        connection.executemany(SEGMENT_SQL, segment_batch)
+        connection.execute("COMMIT")
+        segment_count += len(segment_batch)
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    return time.perf_counter() - started, segment_count
+
+
+# -- measuring ---------------------------------------------------------------------------------
+
+
+async def screen_once(data_dir: Path, work: Path) -> tuple[float, float, int, int]:
+    """(first frame with rows, by pause(), rows in the table, sessions in the store)."""
+    from apphelpers import make_app
+    from textual.widgets import DataTable
+
+    from tui.screens.history import HistoryScreen
+
+    work.mkdir()
+    app = make_app(work, data_dir=data_dir)
+    drawn: list[float] = []
+    display = app._display
+
+    def watch_display(screen: object, renderable: object) -> None:
+        display(screen, renderable)  # type: ignore[arg-type]
+        if (
+            not drawn
+            and renderable is not None
+            and isinstance(screen, HistoryScreen)
+            and screen.query_one("#sessions", DataTable).row_count
+        ):
+            drawn.append(time.perf_counter())
+
+    app._display = watch_display  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        while app.store is None:  # the store opens after the first refresh
+            await pilot.pause()
+        await pilot.pause()
+        pushed = time.perf_counter()
+        app.show_history()
+        while True:
+            await pilot.pause()
+            screen = app.screen
+            if isinstance(screen, HistoryScreen):
+                table = screen.query_one("#sessions", DataTable)
+                if table.row_count:
+                    break
+        paused = time.perf_counter() - pushed
+        rows, total = table.row_count, screen.total
+    return drawn[0] - pushed if drawn else float("nan"), paused, rows, total
+
+
+async def idle_pause_once(work: Path) -> float:
+    """What one `await pilot.pause()` costs with nothing to do."""
+    from apphelpers import make_app
+
+    work.mkdir()
+    app = make_app(work, data_dir=work / "empty-data")
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(3):
+            await pilot.pause()
+        started = time.perf_counter()
+        await pilot.pause()
+        return time.perf_counter() - started
+
+
+def store_reads_once(data_dir: Path) -> float:
+    """What the History screen asks the store for: stats, count and the first page."""
+    store = HistoryStore.open(data_dir)
+    started = time.perf_counter()
+    store.stats()
+    store.count()
+    store.sessions(limit=100)
+    elapsed = time.perf_counter() - started
+    store.close()
+    return elapsed
+
+
+def cli_once(data_dir: Path, config_dir: Path) -> tuple[float, int]:
+    command = Path(sys.executable).with_name("backtone")
+    env = {**os.environ, "BACKTONE_CONFIG": str(config_dir)}
+    env.pop("BACKTONE_DATA", None)
+    started = time.perf_counter()
+    result = subprocess.run(
+        [str(command), "history", "--format", "json", "--data-dir", str(data_dir)],
+        capture_output=True,
+        env=env,
+        check=False,
+    )
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        print(f"  (exit {result.returncode}: {result.stderr.decode()[:200]})")
+    return elapsed, len(result.stdout)
+
+
+def median_of(samples: list[float]) -> str:
+    ms = [s * 1000 for s in samples]
+    return f"{statistics.median(ms):6.0f} ms  [{min(ms):.0f}-{max(ms):.0f}]"
+
+
+async def main() -> None:
+    print(
+        f"backtone history benchmark: Python {platform.python_version()}, textual "
+        f"{textual.__version__}, SQLite {sqlite3.sqlite_version}, {os.cpu_count()} CPUs, "
+        f"median of {RUNS} [min-max]"
+    )
+    with tempfile.TemporaryDirectory(prefix="backtone-bench-") as temp:
+        root = Path(temp)
+        stores: dict[int, Path] = {}
+        for sessions, days in SIZES:
+            data_dir = root / f"data-{sessions}"
+            seconds, segments = fill(data_dir, sessions, days, seed=sessions)
+            size = (data_dir / DB_NAME).stat().st_size / 2**20
+            print(
+                f"filled {sessions:>6,} sessions over {days:,} days, {segments:,} segment rows, "
+                f"{size:.1f} MiB, in {seconds:.1f} s"
+            )
+            stores[sessions] = data_dir
+
+        idle = [await idle_pause_once(root / f"idle-{n}") for n in range(RUNS)]
+        screen: dict[int, tuple[list[float], list[float]]] = {}
+        cli: dict[int, tuple[list[float], int]] = {}
+        reads: dict[int, list[float]] = {}
+        for sessions, data_dir in stores.items():
+            frames, pauses = [], []
+            for n in range(RUNS):
+                frame, paused, rows, total = await screen_once(
+                    data_dir, root / f"app-{sessions}-{n}"
+                )
+                frames.append(frame)
+                pauses.append(paused)
+            screen[sessions] = (frames, pauses)
+            reads[sessions] = [store_reads_once(data_dir) for _ in range(RUNS)]
+            print(f"History screen on {total:,} sessions: {rows} rows in the table")
+            cli_once(data_dir, root / "config")  # warm the disk cache and .pyc files
+            samples = []
+            for _ in range(RUNS):
+                elapsed, size = cli_once(data_dir, root / "config")
+                samples.append(elapsed)
+            cli[sessions] = (samples, size)
+
+    small, big = (n for n, _ in SIZES)
+    print()
+    print(f"{'':44}{small:>8,} sessions       {big:>8,} sessions       ratio")
+    lines = [
+        ("History screen: push to first frame", screen[small][0], screen[big][0]),
+        ("History screen: push to rows, by pause()", screen[small][1], screen[big][1]),
+        ("store reads alone (stats, count, a page)", reads[small], reads[big]),
+        ("backtone history --format json", cli[small][0], cli[big][0]),
+    ]
+    for label, a, b in lines:
+        ratio = statistics.median(b) / statistics.median(a)
+        print(f"{label:44}{median_of(a):>24}{median_of(b):>24}{ratio:8.2f}x")
+    print(f"{'  json output':44}{cli[small][1] / 1024:>17,.0f} KiB{cli[big][1] / 1024:>20,.0f} KiB")
+    print(f"{'one idle pilot.pause(), for reference':44}{median_of(idle):>24}")
+    print()
+    print("goal: each under 500 ms; the screen (one page of 100 rows) growing well under 10x")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,370 @@
+"""Timer benchmark: countdown drift, bytes written to the terminal during a hold, and CPU.
+
+Run it from the project:  python bench/timer.py      (about 3.7 minutes)
+It prints figures and their goals; it never fails on a timing (the machine may be busy).
+
+(a) Drift. A routine of N one-second phases ("Tick", no prepare, no rests) is run with
+    `backtone run ID --no-bell` in an 80x24 pty, N = 10 three times (median) and N = 60 once.
+    The clock starts at the first read after which the screen shows the session (its countdown
+    digits and "Rep 1/N"); the process start-up before that is printed but not counted. It stops
+    when the summary screen appears ("Session summary", "routine complete"). Measured - planned
+    is printed as is, and without the startup offset: the engine starts its deadlines when the
+    session screen mounts, and the first frame follows after a draw time that varies from run to
+    run (20 to 120 ms seen). Every "Rep k/N" change is timed too; tick k is drawn at the session's
+    start + (k - 1) s + a small constant, so minus the median of the ticks' lateness against the
+    first frame is that offset. Without it, what is left of the drift is the summary's draw time
+    less a tick's, plus any real drift; the trend of the ticks' lateness over the 60-phase run
+    shows the real drift alone (a countdown kept on deadlines has none).
+(b) Bytes per second written to the terminal during a 60 s hold, after the screen has settled
+    for 3 s, over 20 s, at 80x24 and 200x60, beside a minimal Textual app ticking once a second
+    (set_interval(1, ...) updating a Digits and a ProgressBar(show_eta=False)). The pty answers
+    Textual's synchronized-output query like a modern terminal, so frames are counted too.
+(c) CPU (utime + stime of every thread, from /proc/PID/stat) of backtone over 30 s of the
+    same hold at 80x24, in a window after the bytes window, as % of one core; the CPU of both
+    apps over the bytes window is printed for comparison.
+"""
+
+from __future__ import annotations
+
+import itertools
+import platform
+import re
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from _pty import (
+    MINIMAL_FOOTER_KEY,
+    PtyApp,
+    child_env,
+    cpu_seconds,
+    find_backtone,
+    median,
+    python_of,
+    read_countdown,
+    sandbox,
+    write_minimal_app,
+)
+
+DRIFT_RUNS = (10, 60, 10, 10)  # three short runs (median) around the single long one
+HOLD_SECONDS = 60
+SETTLE_SECONDS = 3.0
+BYTES_WINDOW = 20.0
+CPU_WINDOW = 30.0
+SIZES = ((24, 80), (60, 200))
+START_TIMEOUT = 30.0
+
+GOAL_DRIFT_MS = 20.0
+GOAL_BYTES_RATIO = 1.5
+GOAL_CPU_PERCENT = 1.0
+
+ROUTINES = f"""\
+schema = 1
+
+[defaults]
+prepare = 0
+rest_between_reps = 0
+
+[exercises.tick]
+name = "Metronome"
+phases = [{{ name = "Tick", seconds = 1 }}]
+
+[exercises.still]
+name = "Stillness"
+phases = [{{ name = "Hold", seconds = {HOLD_SECONDS}, hold = true }}]
+
+[[routines]]
+id = "tick-10"
+name = "Ten ticks"
+prepare = 0
+rest_between_reps = 0
+steps = [{{ exercise = "tick", reps = 10 }}]
+
+[[routines]]
+id = "tick-60"
+name = "Sixty ticks"
+prepare = 0
+rest_between_reps = 0
+steps = [{{ exercise = "tick", reps = 60 }}]
+
+[[routines]]
+id = "hold"
+name = "One long hold"
+prepare = 0
+rest_between_reps = 0
+steps = [{{ exercise = "still", reps = 1 }}]
+"""
+
+REP = re.compile(r"Rep (\d+)/(\d+)")
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+# -- (a) drift ---------------------------------------------------------------------------------
+
+
+@dataclass
+class DriftRun:
+    phases: int
+    startup: float = 0.0  # spawn -> first frame of the session (not counted)
+    measured: float = 0.0  # first session frame -> summary on screen
+    rep_seen: dict[int, float] = field(default_factory=dict)  # rep number -> time first shown
+    frames: int = 0  # frames drawn between the two
+
+    @property
+    def raw_drift_ms(self) -> float:
+        """Measured - planned, with the clock started at the session's first frame."""
+        return (self.measured - self.phases) * 1000
+
+    @property
+    def lateness_ms(self) -> list[float]:
+        """For each rep k > 1: how long after the first frame + (k - 1) s it appeared (ms)."""
+        first = self.rep_seen[1]
+        return [(t - first - (k - 1)) * 1000 for k, t in sorted(self.rep_seen.items()) if k > 1]
+
+    @property
+    def offset_ms(self) -> float:
+        """How much later the first frame came than the ticks' cadence says the session began.
+
+        Tick k is drawn at start + (k - 1) s + (wake margin + redraw time, a few ms); the first
+        frame at start + (its own, larger and noisier, draw time). The median of the ticks'
+        lateness against the first frame is minus the difference.
+        """
+        return -median(self.lateness_ms)
+
+    @property
+    def drift_ms(self) -> float:
+        """Measured - planned with the start taken from the ticks' cadence, not the first frame:
+        how late the summary came after the end the once-a-second ticks point to."""
+        return self.raw_drift_ms + self.offset_ms
+
+    def trend_ms_per_minute(self) -> float:
+        """Least-squares slope of the ticks' lateness: how fast the countdown creeps."""
+        late = self.lateness_ms
+        if len(late) < 3:
+            return 0.0
+        slope, _ = statistics.linear_regression([float(k) for k in range(len(late))], late)
+        return slope * 60
+
+
+def run_drift(backtone: str, routines: Path, root: Path, phases: int, number: int) -> DriftRun:
+    result = DriftRun(phases)
+    argv = [backtone, "run", f"tick-{phases}", "--routines", str(routines), "--no-bell"]
+    with PtyApp(argv, child_env(root, f"drift-{phases}-{number}"), 24, 80) as app:
+        first_rep = f"Rep 1/{phases}"
+        first = app.wait_until(
+            lambda shown: first_rep in shown and read_countdown(shown) is not None,
+            "the session's first frame",
+            START_TIMEOUT,
+        )
+        result.startup = first - app.started
+        result.rep_seen[1] = first
+        frames_before = app.frames
+
+        def summary_shown(shown: str) -> bool:
+            match = REP.search(shown)
+            if match and int(match[2]) == phases:
+                result.rep_seen.setdefault(int(match[1]), time.perf_counter())
+            return "Session summary" in shown and "routine complete" in shown
+
+        end = app.wait_until(summary_shown, "the summary screen", phases + START_TIMEOUT)
+        result.measured = end - first
+        result.frames = app.frames - frames_before
+    return result
+
+
+def report_drift(runs: list[DriftRun]) -> None:
+    print(
+        "(a) Drift: N one-second phases, clock from the session's first frame to the summary "
+        "screen (start-up before that first frame is not counted)"
+    )
+    for run in runs:
+        print(
+            f"  N = {run.phases:2d}: spawn -> first session frame {run.startup * 1000:4.0f} ms; "
+            f"measured {run.measured:7.3f} s, - planned {run.raw_drift_ms:+6.1f} ms; startup "
+            f"offset {run.offset_ms:4.0f} ms; drift without it {run.drift_ms:+6.1f} ms"
+        )
+    lengths = sorted({run.phases for run in runs})
+    drift = {n: median([run.drift_ms for run in runs if run.phases == n]) for n in lengths}
+    raw = {n: median([run.raw_drift_ms for run in runs if run.phases == n]) for n in lengths}
+    short, long = lengths[0], lengths[-1]
+    for n in lengths:
+        count = sum(run.phases == n for run in runs)
+        print(
+            f"  N = {n:2d} ({count} run{'s' if count > 1 else ''}, median): drift "
+            f"{drift[n]:+.1f} ms   goal <= {GOAL_DRIFT_MS:.0f} ms: "
+            f"{verdict(abs(drift[n]) <= GOAL_DRIFT_MS)}   (from the first frame: "
+            f"{raw[n]:+.1f} ms)"
+        )
+    print(
+        f"  growth from {short} to {long} phases: {drift[long] - drift[short]:+.1f} ms "
+        f"(from the first frame: {raw[long] - raw[short]:+.1f} ms)   goal: none"
+    )
+    longest = max(runs, key=lambda run: run.phases)
+    late = longest.lateness_ms
+    missing = [k for k in range(1, longest.phases + 1) if k not in longest.rep_seen]
+    print(
+        f'  ticks of the {longest.phases}-phase run ("Rep k/{longest.phases}" first on screen, '
+        f"against first frame + (k-1) s): {_ms(late[:5])} .. {_ms(late[-5:])} ms; trend "
+        f"{longest.trend_ms_per_minute():+.1f} ms/min; reps never shown: {missing or 'none'}; "
+        f"{longest.frames / longest.measured:.1f} frames/s"
+    )
+    print(
+        "  startup offset = minus the median of those tick latenesses: how much later than the "
+        "ticks' cadence the first frame was drawn. The drift without it still holds a small "
+        "constant: the summary's draw time less a tick's."
+    )
+
+
+def _ms(values: list[float]) -> str:
+    return ", ".join(f"{value:+.0f}" for value in values)
+
+
+# -- (b) bytes and (c) CPU during a hold -------------------------------------------------------
+
+
+@dataclass
+class HoldRun:
+    label: str
+    rows: int
+    cols: int
+    bytes_per_second: float = 0.0
+    frames_per_second: float = 0.0
+    cpu_percent_bytes_window: float = 0.0
+    cpu_percent: float | None = None  # backtone at 80x24 only: the separate CPU window
+    countdown: list[tuple[float, str]] = field(default_factory=list)  # (time, digits) changes
+
+
+def cpu_percent(pid: int, app: PtyApp, seconds: float, hold: HoldRun) -> tuple[float, int]:
+    """Read the pty for `seconds`; the process's CPU over that time as % of one core, and the
+    bytes it wrote."""
+
+    def note_countdown(at: float, shown: str) -> None:
+        digits = read_countdown(shown)
+        if digits is not None and (not hold.countdown or hold.countdown[-1][1] != digits):
+            hold.countdown.append((at, digits))
+
+    cpu_before, wall_before = cpu_seconds(pid), time.perf_counter()
+    written = app.follow(seconds, note_countdown if hold.label == "backtone" else None)
+    cpu_after, wall_after = cpu_seconds(pid), time.perf_counter()
+    return (cpu_after - cpu_before) / (wall_after - wall_before) * 100, written
+
+
+def run_hold(argv: list[str], env: dict[str, str], hold: HoldRun, markers: tuple[str, ...]) -> None:
+    with PtyApp(argv, env, hold.rows, hold.cols) as app:
+        app.wait_until(
+            lambda shown: all(marker in shown for marker in markers), "the hold", START_TIMEOUT
+        )
+        app.follow(SETTLE_SECONDS)
+        frames_before = app.frames
+        hold.cpu_percent_bytes_window, written = cpu_percent(app.pid, app, BYTES_WINDOW, hold)
+        hold.bytes_per_second = written / BYTES_WINDOW
+        hold.frames_per_second = (app.frames - frames_before) / BYTES_WINDOW
+        if hold.label == "backtone" and (hold.rows, hold.cols) == SIZES[0]:
+            hold.cpu_percent, _ = cpu_percent(app.pid, app, CPU_WINDOW, hold)
+        if app.eof:
+            raise RuntimeError(f"{hold.label} exited during the hold; screen:\n{app.text()}")
+
+
+def countdown_gaps(changes: list[tuple[float, str]]) -> tuple[list[str], list[float]]:
+    """Steps of the countdown other than -1 s, and the times between its changes (ms)."""
+
+    def seconds(digits: str) -> int:
+        minutes, _, secs = digits.rpartition(":")
+        return int(minutes or 0) * 60 + int(secs)
+
+    odd = [
+        f"{a}->{b}"
+        for (_, a), (_, b) in itertools.pairwise(changes)
+        if seconds(a) - seconds(b) != 1
+    ]
+    # the first entry is what was shown when the window opened, not a change: no gap before it
+    gaps = [(t1 - t0) * 1000 for (t0, _), (t1, _) in itertools.pairwise(changes[1:])]
+    return odd, gaps
+
+
+def report_holds(holds: list[HoldRun]) -> None:
+    print(
+        f"(b) Bytes written to the terminal during a hold: {BYTES_WINDOW:.0f} s window after "
+        f"{SETTLE_SECONDS:.0f} s settling"
+    )
+    by_key = {(h.label, h.rows, h.cols): h for h in holds}
+    for rows, cols in SIZES:
+        ours, theirs = by_key["backtone", rows, cols], by_key["minimal", rows, cols]
+        ratio = ours.bytes_per_second / theirs.bytes_per_second
+        print(
+            f"  {cols}x{rows}: backtone {ours.bytes_per_second:7.0f} B/s "
+            f"({ours.frames_per_second:.2f} frames/s)   minimal app "
+            f"{theirs.bytes_per_second:7.0f} B/s ({theirs.frames_per_second:.2f} frames/s)   "
+            f"ratio {ratio:.2f}   goal <= {GOAL_BYTES_RATIO}: {verdict(ratio <= GOAL_BYTES_RATIO)}"
+        )
+    for rows, cols in SIZES:
+        changes = by_key["backtone", rows, cols].countdown
+        odd, gaps = countdown_gaps(changes)
+        if changes:
+            print(
+                f"  backtone's countdown at {cols}x{rows}: {changes[0][1]} .. {changes[-1][1]}, "
+                f"skipped or repeated: {', '.join(odd) or 'none'}; time between changes "
+                f"{median(gaps):.0f} ms median, {min(gaps):.0f}..{max(gaps):.0f} ms"
+            )
+    print()
+    ours = by_key["backtone", *SIZES[0]]
+    theirs = by_key["minimal", *SIZES[0]]
+    assert ours.cpu_percent is not None
+    print(f"(c) CPU during the hold, {SIZES[0][1]}x{SIZES[0][0]}, % of one core")
+    print(
+        f"  backtone over {CPU_WINDOW:.0f} s (after the bytes window): {ours.cpu_percent:.2f} %"
+        f"   goal <= {GOAL_CPU_PERCENT:.0f} %: {verdict(ours.cpu_percent <= GOAL_CPU_PERCENT)}"
+    )
+    print(
+        f"  over the {BYTES_WINDOW:.0f} s bytes window, for comparison: backtone "
+        f"{ours.cpu_percent_bytes_window:.2f} %, "
+        f"minimal app {theirs.cpu_percent_bytes_window:.2f} %"
+    )
+
+
+# -- main --------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    import textual
+
+    backtone = find_backtone()
+    python = python_of(backtone)
+    print(
+        f"backtone timer benchmark: {backtone}\n"
+        f"Python {platform.python_version()}, textual {textual.__version__}, "
+        "TERM=xterm-256color, one run of each measurement"
+    )
+    print()
+    with sandbox() as root:
+        routines = root / "timer-routines.toml"
+        routines.write_text(ROUTINES, encoding="utf-8")
+        minimal = write_minimal_app(root)
+
+        drifts = [run_drift(backtone, routines, root, n, i) for i, n in enumerate(DRIFT_RUNS)]
+        report_drift(drifts)
+        print()
+
+        holds: list[HoldRun] = []
+        hold_argv = [backtone, "run", "hold", "--routines", str(routines), "--no-bell"]
+        for rows, cols in SIZES:
+            for label in ("backtone", "minimal"):
+                hold = HoldRun(label, rows, cols)
+                env = child_env(root, f"hold-{label}-{cols}x{rows}")
+                if label == "backtone":
+                    run_hold(hold_argv, env, hold, ("Rep 1/1", "Hold"))
+                else:
+                    markers = ("Daily back care", MINIMAL_FOOTER_KEY)
+                    run_hold([python, str(minimal)], env, hold, markers)
+                holds.append(hold)
+        report_holds(holds)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
