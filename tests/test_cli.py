@@ -73,11 +73,6 @@ def test_list_bad_file(examples_dir: Path) -> None:
     assert result.stdout == ""
 
 
-@pytest.mark.xfail(
-    reason="BUG: cli._print_problems has `file=sys.stderr` as a default argument, bound at "
-    "import time, so `list`/`run` problems bypass a later redirect of sys.stderr",
-    strict=True,
-)
 def test_problems_go_to_the_current_stderr(
     capsys: pytest.CaptureFixture[str], examples_dir: Path
 ) -> None:

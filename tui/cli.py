@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TextIO
 
 from tui import settings
 from tui.plan import build_plan
@@ -185,9 +186,9 @@ def _load(args: argparse.Namespace) -> RoutineBook:
     return load_file(settings.resolve_routines_path(args.routines))
 
 
-def _print_problems(error: RoutineError, file: object = sys.stderr) -> None:
+def _print_problems(error: RoutineError, file: TextIO | None = None) -> None:
     for problem in error.problems:
-        print(problem, file=file)  # type: ignore[call-overload]
+        print(problem, file=file or sys.stderr)
 
 
 def _list(args: argparse.Namespace) -> int:

@@ -147,6 +147,11 @@ def load_text(text: str, source: str = "<routines>") -> RoutineBook:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise RoutineError(source, [_syntax_message(source, text, str(error))]) from None
+    except RecursionError:
+        # tomllib recurses once per level of nested arrays or inline tables.
+        raise RoutineError(
+            source, [f"{source}: arrays or tables are nested too deeply to read"]
+        ) from None
     return parse_document(document, source)
 
 
@@ -191,6 +196,9 @@ def _kind(value: object) -> str:
 
 
 def _format_seconds(value: float) -> str:
+    if isinstance(value, int):
+        digits = str(value)
+        return digits if len(digits) <= 12 else f"{digits[:6]}... ({len(digits)} digits)"
     return f"{value:g}"
 
 
@@ -258,10 +266,10 @@ class _Parser:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.fail(where, f"must be a number of seconds, not {_kind(value)}")
             return None
-        if math.isnan(value) or math.isinf(value):
+        if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
             self.fail(where, "must be a finite number of seconds")
             return None
-        low = "0" if allow_zero else "greater than 0"
+        low = "at least 0" if allow_zero else "greater than 0"
         if value < 0 or (value == 0 and not allow_zero) or value > MAX_SECONDS:
             self.fail(
                 where,
@@ -380,7 +388,7 @@ class _Parser:
         for index, item in enumerate(value):
             if not isinstance(item, dict) or not isinstance(item.get("id"), str):
                 continue
-            routine_id = item["id"]
+            routine_id = item["id"].strip()
             if routine_id in seen:
                 self.fail(
                     f"routines[{index}].id",
