@@ -654,14 +654,6 @@ def test_next_segment_skips_the_rest_of_this_one(basic: Plan, clock: FakeClock) 
     assert session.outcomes == {0: DONE, 1: SKIPPED}
 
 
-STALE_TARGET = (
-    "BUG: next_segment()/next_exercise() compute their target before catching up with the "
-    "clock; when a deadline has passed, the 'skip' reports the new segment SKIPPED and then "
-    "restarts that same segment with its full time instead of moving on"
-)
-
-
-@pytest.mark.xfail(reason=STALE_TARGET, strict=True)
 def test_next_segment_after_a_deadline_passed_catches_up_first(
     basic: Plan, clock: FakeClock
 ) -> None:
@@ -676,7 +668,6 @@ def test_next_segment_after_a_deadline_passed_catches_up_first(
     assert session.index == 2 and session.remaining() == 2.0
 
 
-@pytest.mark.xfail(reason=STALE_TARGET, strict=True)
 def test_next_segment_after_two_missed_deadlines_never_goes_back(
     basic: Plan, clock: FakeClock
 ) -> None:
@@ -688,7 +679,6 @@ def test_next_segment_after_two_missed_deadlines_never_goes_back(
     assert session.outcomes == {0: DONE, 1: DONE, 2: SKIPPED}  # nothing ahead is marked
 
 
-@pytest.mark.xfail(reason=STALE_TARGET, strict=True)
 def test_next_exercise_after_a_deadline_passed_catches_up_first(
     basic: Plan, clock: FakeClock
 ) -> None:
@@ -1170,11 +1160,6 @@ def test_next_wakeup_before_fractional_seconds(clock: FakeClock) -> None:
     assert session.next_wakeup() == 1.0
 
 
-@pytest.mark.xfail(
-    reason="BUG: next_wakeup() answers 1.0 when less than 1e-6 s is left before a whole second "
-    "(or the segment's end), so the change is noticed a second late",
-    strict=True,
-)
 def test_next_wakeup_just_before_a_deadline_is_not_a_whole_second(clock: FakeClock) -> None:
     session = started(one_hold(5), clock)
     clock.advance(5 - 5e-7)

@@ -133,12 +133,8 @@ FORWARD = {"advance", "update", "start", "pause", "resume", "toggle", "go_on", "
 FORWARD |= {"next_segment", "next_exercise", "take"}
 ADJUSTS = {"add", "take", "adjust"}
 
-# A known bug (see STALE_TARGET in test_session.py and the xfail at the end of this file):
-# next_segment() and next_exercise() pick their target before catching up with the clock, so
-# after a missed deadline they can go back and leave a SKIPPED outcome ahead of the session.
-# Until it is fixed the player catches up (a checked update()) before those two operations, so
-# the known bug does not hide other failures here. Set to True once the engine is fixed.
-SKIPS_CATCH_UP_FIRST = False
+# The engine catches up with the clock before a skip; the player need not do it first.
+SKIPS_CATCH_UP_FIRST = True
 
 
 class Player:
@@ -520,11 +516,6 @@ def test_frequent_enough_updates_say_3_2_1_for_every_hold(text: str, gaps: list[
         assert said == expected, segment
 
 
-@pytest.mark.xfail(
-    reason="BUG: next_segment() right after a missed deadline restarts the segment the "
-    "catching-up entered (reported SKIPPED, then started again) instead of moving on",
-    strict=True,
-)
 @settings(max_examples=25, deadline=None, database=None, phases=[Phase.generate])  # no shrinking
 @given(text=routine_texts(), late=st.floats(0, 0.99))
 def test_a_skip_after_a_missed_deadline_moves_on(text: str, late: float) -> None:

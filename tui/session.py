@@ -159,7 +159,7 @@ class Session:
         if not self.running or remaining is None:
             return None
         fraction = remaining - math.floor(remaining)
-        return fraction if fraction > 1e-6 else 1.0
+        return fraction if fraction > 0 else 1.0
 
     # -- operations --------------------------------------------------------------------------
 
@@ -222,23 +222,31 @@ class Session:
         now = self.clock()
         return [*self._leave(Outcome.DONE, now), *self._advance(now)]
 
+    # Targets are computed after catching up with the clock: a deadline that passed unseen
+    # has already moved the session on, and a skip must move on from there.
+
     def next_segment(self) -> list[Event]:
-        return self._jump_forward(self.index + 1)
+        return self._jump_forward(lambda: self.index + 1)
 
     def previous_segment(self) -> list[Event]:
-        return self._jump_back(max(0, self.index - 1))
+        return self._jump_back(lambda: max(0, self.index - 1))
 
     def next_exercise(self) -> list[Event]:
-        step = self.segment.step_index + 1
-        target = self.plan.step_range(step).start if step < len(self.plan.routine.steps) else None
-        return self._jump_forward(len(self.plan.segments) if target is None else target)
+        def target() -> int:
+            step = self.segment.step_index + 1
+            if step >= len(self.plan.routine.steps):
+                return len(self.plan.segments)
+            return self.plan.step_range(step).start
+
+        return self._jump_forward(target)
 
     def previous_exercise(self) -> list[Event]:
-        step = max(0, self.segment.step_index - 1)
-        return self._jump_back(self.plan.step_range(step).start)
+        return self._jump_back(
+            lambda: self.plan.step_range(max(0, self.segment.step_index - 1)).start
+        )
 
     def restart_exercise(self) -> list[Event]:
-        return self._jump_back(self.plan.step_range(self.segment.step_index).start)
+        return self._jump_back(lambda: self.plan.step_range(self.segment.step_index).start)
 
     def adjust(self, seconds: float) -> list[Event]:
         """Add (or, negative, take) seconds from the current timed segment."""
@@ -314,13 +322,14 @@ class Session:
             return [SessionEnded(completed=True)]
         return self._enter(self.index + 1, at)
 
-    def _jump_forward(self, target: int) -> list[Event]:
-        """Skip ahead to `target`, marking what is passed over as skipped."""
+    def _jump_forward(self, target_of: Callable[[], int]) -> list[Event]:
+        """Skip ahead to the target, marking what is passed over as skipped."""
         if self.status is not Status.ACTIVE:
             return []
         events = self.update()
         if self.over:
             return events
+        target = target_of()
         now = self.clock()
         self._account(now)
         events += self._leave(Outcome.SKIPPED, now)
@@ -335,13 +344,14 @@ class Session:
             return [*events, SessionEnded(completed=True)]
         return [*events, *self._enter(target, now)]
 
-    def _jump_back(self, target: int) -> list[Event]:
-        """Go back to `target`, to do it again; nothing passed over is marked."""
+    def _jump_back(self, target_of: Callable[[], int]) -> list[Event]:
+        """Go back to the target, to do it again; nothing passed over is marked."""
         if self.status is not Status.ACTIVE:
             return []
         events = self.update()
         if self.over:
             return events
+        target = target_of()
         now = self.clock()
         self._account(now)
         for index in range(target, self.index + 1):
