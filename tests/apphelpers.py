@@ -70,6 +70,7 @@ def make_app(
     start_routine: str | None = None,
     data_dir: Path | None = None,
     bell: bool | None = None,
+    ascii_only: bool = False,
 ) -> BacktoneApp:
     path = routines or write_routines(tmp_path)
     book = problem = None
@@ -86,6 +87,7 @@ def make_app(
         start_routine=start_routine,
         clock=clock or ManualClock(),
         config_dir=tmp_path / "config",
+        ascii_only=ascii_only,
     )
 
 

@@ -73,7 +73,7 @@ async def test_session_shows_what_to_do_and_counts_down(tmp_path: Path, bells) -
         s.advance(1.5)
         await pilot.pause()
         assert s.shown("#countdown") == "5"
-        assert "Elapsed 0:04" in s.shown("#times")
+        assert "Elapsed 0:03 · Left 0:33" in s.shown("#times")  # 3.5 s done, 32.5 left
 
 
 async def test_bell_rings_once_per_change_and_3_2_1(tmp_path: Path, bells) -> None:

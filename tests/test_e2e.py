@@ -95,10 +95,6 @@ TIMES = re.compile(r"Elapsed (\d+):(\d\d) · Left (\d+):(\d\d)")
 SHORT_SECONDS = 9  # prepare 1 + 2 x (3 + 1)
 
 
-class StillBrokenError(AssertionError):
-    """The correct behaviour a known bug breaks; the test's xfail mark names the bug."""
-
-
 # -- fixtures ---------------------------------------------------------------------------------
 
 
@@ -393,15 +389,9 @@ def test_small_terminal_then_resize_keeps_the_session_going(
     quit_cleanly(terminal)
 
 
-# -- known bugs: the correct behaviour, marked xfail until fixed ------------------------------
+# -- elapsed time and the phone-sized screen ------------------------------------------------
 
 
-@pytest.mark.xfail(
-    reason="BUG: elapsed time is rounded up like a countdown (tui.plan.format_clock uses "
-    "ceil for both): 2 s into the 9 s routine the screen says 'Elapsed 0:03 · Left 0:07'",
-    strict=True,
-    raises=StillBrokenError,
-)
 def test_elapsed_and_left_add_up_to_the_routine_length(
     spawn: Callable[..., Terminal], home: Home
 ) -> None:
@@ -414,17 +404,11 @@ def test_elapsed_and_left_add_up_to_the_routine_length(
     terminal.send("\x11")  # Ctrl+Q: quit at once (the session is saved as stopped)
     assert terminal.wait_exit() == (0, None)
     if elapsed + left != SHORT_SECONDS:
-        raise StillBrokenError(
+        raise AssertionError(
             f"Elapsed {elapsed} s + Left {left} s != {SHORT_SECONDS} s on this screen:\n{shown}"
         )
 
 
-@pytest.mark.xfail(
-    reason="BUG: at 50x20 the session screen needs 21 rows: its last line ('Next: ...') is "
-    "cut off, though the README says the whole session screen fits at 50x20",
-    strict=True,
-    raises=StillBrokenError,
-)
 def test_whole_session_screen_fits_at_50x20(spawn: Callable[..., Terminal], home: Home) -> None:
     terminal = spawn("run", "short", "--routines", str(home.routines), rows=20, cols=50)
     shown = terminal.wait_until(
@@ -446,4 +430,4 @@ def test_whole_session_screen_fits_at_50x20(spawn: Callable[..., Terminal], home
         if text not in shown
     ]
     if missing:
-        raise StillBrokenError(f"not on screen at 50x20: {missing}\n{shown}")
+        raise AssertionError(f"not on screen at 50x20: {missing}\n{shown}")

@@ -31,7 +31,7 @@ class BacktoneApp(App[None]):
     TITLE = "backtone"
     COMMANDS = App.COMMANDS | {RoutineCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-compact"), (24, "-tall")]
     BINDINGS = [
         Binding("ctrl+z", "suspend_process", "Suspend", show=False),
     ]
@@ -46,8 +46,11 @@ class BacktoneApp(App[None]):
         start_routine: str | None = None,
         clock: Clock = time.monotonic,
         config_dir: Path | None = None,
+        ascii_only: bool = False,
     ) -> None:
         super().__init__()
+        self.ascii_only = ascii_only
+        self.set_class(ascii_only, "-ascii")
         self.routines_path = routines_path
         self.book = book
         self.problem = problem

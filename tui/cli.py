@@ -159,7 +159,7 @@ def _history(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from tui.plan import format_clock
+    from tui.plan import format_duration
 
     table = Table(title=f"Sessions in {data_dir / DB_NAME}", title_justify="left")
     for column, justify in [
@@ -174,7 +174,7 @@ def _history(args: argparse.Namespace) -> int:
         table.add_row(
             row.started_at.replace("T", " ")[:16],
             row.routine_name,
-            format_clock(row.active_seconds),
+            format_duration(row.active_seconds),
             f"{row.completion:.0%}",
             row.status,
         )
@@ -301,6 +301,7 @@ def _open_app(args: argparse.Namespace) -> int:
         data_dir=settings.resolve_data_dir(args.data_dir),
         bell=False if args.no_bell else None,
         start_routine=routine_id,
+        ascii_only=settings.terminal_is_ascii(),
     )
     app.run()
     return app.return_code or EXIT_OK

@@ -194,8 +194,18 @@ class _Timeline:
 
 
 def format_clock(seconds: float) -> str:
-    """A countdown or elapsed time as m:ss (h:mm:ss past an hour), rounded up to the second."""
-    total = max(0, math.ceil(seconds - 1e-9))
+    """Time left, as m:ss (h:mm:ss past an hour), rounded up: a countdown shows 1 until the
+    very end, and 0 only when it is over."""
+    return _clock(max(0, math.ceil(seconds - 1e-9)))
+
+
+def format_duration(seconds: float) -> str:
+    """Time spent, as m:ss (h:mm:ss past an hour), rounded down: elapsed time reaches a whole
+    second only when that second has passed, so elapsed + left is always the planned length."""
+    return _clock(max(0, math.floor(seconds + 1e-6)))
+
+
+def _clock(total: int) -> str:
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
 
 from tui.history import HistoryStore, SessionRow
-from tui.plan import format_clock
+from tui.plan import format_duration
 
 PAGE = 100
 
@@ -90,7 +90,7 @@ class HistoryScreen(Screen[None]):
             table.add_row(
                 row.started_at.replace("T", " ")[:16],
                 row.routine_name,
-                format_clock(row.active_seconds),
+                format_duration(row.active_seconds),
                 f"{row.completion:.0%}",
                 ended_text(row.status),
                 key=str(row.id),
@@ -178,8 +178,8 @@ class SessionDetailScreen(ModalScreen[None]):
             box.border_title = f"{row.routine_name} · {row.started_at.replace('T', ' ')[:16]}"
             box.border_subtitle = "Esc to close"
             yield Label(
-                f"{row.status.capitalize()} · {format_clock(row.active_seconds)} of exercise, "
-                f"{format_clock(row.paused_seconds)} paused · "
+                f"{row.status.capitalize()} · {format_duration(row.active_seconds)} of exercise, "
+                f"{format_duration(row.paused_seconds)} paused · "
                 f"{row.segments_done} of {row.segments_total} segments done"
             )
             yield DataTable(id="segments", cursor_type="row", zebra_stripes=True)
@@ -194,7 +194,7 @@ class SessionDetailScreen(ModalScreen[None]):
                 segment.label,
                 segment.position,
                 Text(segment.outcome, style="green" if segment.outcome == "done" else "yellow"),
-                format_clock(segment.active_seconds),
+                format_duration(segment.active_seconds),
             )
         if not self.store.segments(self.row.id):
             table.add_row("", "No segment was finished in this session.", "", "", "", "")

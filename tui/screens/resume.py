@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui.history import SessionRow
-from tui.plan import format_clock
+from tui.plan import format_duration
 
 
 class ResumeScreen(ModalScreen[str | None]):
@@ -36,7 +36,7 @@ class ResumeScreen(ModalScreen[str | None]):
             yield Static(
                 f"{row.routine_name}, started {started}, stopped at segment "
                 f"{row.current_segment + 1} of {row.segments_total} after "
-                f"{format_clock(row.active_seconds)} of exercise.",
+                f"{format_duration(row.active_seconds)} of exercise.",
                 id="confirm-detail",
             )
             if not self.resumable:

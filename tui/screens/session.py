@@ -10,21 +10,22 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Center, Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Digits, Footer, Header, Label, ProgressBar, Static
+from textual.widgets import Digits, Footer, Header, Label, Static
 
-from tui.plan import Kind, Segment, format_clock
+from tui.plan import Kind, Segment, format_clock, format_duration
 from tui.session import (
     ADJUST_STEP,
     Countdown,
     Event,
-    PauseChanged,
     SegmentStarted,
     Session,
     SessionEnded,
 )
+from tui.widgets.ascii_digits import AsciiDigits
+from tui.widgets.bar import QuietProgressBar
 
 if TYPE_CHECKING:
     from tui.app import BacktoneApp
@@ -109,6 +110,7 @@ class SessionScreen(Screen[None]):
         self._shown: dict[str, Any] = {}
         self._timer: Timer | None = None
         self._was_running_before_dialog = False
+        self._keys_state: tuple[bool, ...] | None = None
 
     @property
     def backtone(self) -> BacktoneApp:
@@ -121,16 +123,16 @@ class SessionScreen(Screen[None]):
                 yield Label(id="exercise-name")
                 yield Label(id="position")
             yield Label(id="phase-name")
+            ascii_only = self.backtone.ascii_only
             with Vertical(id="clock-box"):
-                yield Digits(id="countdown")
+                with Center():
+                    yield AsciiDigits(id="countdown") if ascii_only else Digits(id="countdown")
                 yield Label(id="state")
             with Vertical(id="bars"):
                 for name in ("phase", "exercise", "session"):
                     with Horizontal(classes="bar-row"):
                         yield Label(name.capitalize(), classes="bar-label")
-                        yield ProgressBar(
-                            total=1.0, show_eta=False, show_percentage=False, id=f"{name}-bar"
-                        )
+                        yield QuietProgressBar(total=1.0, ascii_only=ascii_only, id=f"{name}-bar")
             yield Label(id="times")
             yield Static(id="guidance")
             yield Label(id="next")
@@ -138,6 +140,11 @@ class SessionScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.app.app_suspend_signal.subscribe(self, self._on_app_suspend)
+        self._draw()
+        # The clock starts once the screen is on the terminal, so the first second is whole.
+        self.call_after_refresh(self._start)
+
+    def _start(self) -> None:
         self._apply(self.session.start())
 
     def on_unmount(self) -> None:
@@ -180,8 +187,7 @@ class SessionScreen(Screen[None]):
                 self.notify(warning, severity="warning", timeout=10)
         if any(isinstance(e, SegmentStarted | Countdown) for e in events):
             self._cue()
-        if any(isinstance(e, SegmentStarted | PauseChanged) for e in events):
-            self.refresh_bindings()
+        self._refresh_keys()
         ended = next((e for e in events if isinstance(e, SessionEnded)), None)
         self._draw()
         if ended is not None:
@@ -196,6 +202,14 @@ class SessionScreen(Screen[None]):
         box = self.query_one("#clock-box")
         box.add_class("-flash")
         self.set_timer(FLASH_SECONDS, lambda: box.remove_class("-flash"))
+
+    def _refresh_keys(self) -> None:
+        """Redraw the Footer only when the keys that apply have changed."""
+        session = self.session
+        state = (session.running, session.paused, session.waiting, session.segment.timed)
+        if state != self._keys_state:
+            self._keys_state = state
+            self.refresh_bindings()
 
     def _set(self, key: str, value: Any, apply: Any) -> None:
         if self._shown.get(key) != value:
@@ -212,7 +226,7 @@ class SessionScreen(Screen[None]):
         self._set(
             "countdown",
             countdown_text(progress.remaining),
-            self.query_one("#countdown", Digits).update,
+            self.query_one("#countdown", Digits | AsciiDigits).update,
         )
         if session.paused:
             state = "PAUSED · Space resumes"
@@ -226,11 +240,11 @@ class SessionScreen(Screen[None]):
         self.set_class(session.paused, "-paused")
         self.set_class(session.waiting, "-waiting")
         for name in ("phase", "exercise", "session"):
-            bar = self.query_one(f"#{name}-bar", ProgressBar)
+            bar = self.query_one(f"#{name}-bar", QuietProgressBar)
             value = self._quantize(getattr(progress, name), bar)
             self._set(f"{name}-bar", value, lambda v, bar=bar: bar.update(progress=v))
         times = (
-            f"Elapsed {format_clock(progress.active_seconds)} · "
+            f"Elapsed {format_duration(progress.active_seconds)} · "
             f"Left {format_clock(progress.session_remaining)}"
         )
         if session.plan.untimed_count:
@@ -240,7 +254,7 @@ class SessionScreen(Screen[None]):
         self._set("next", next_text(session), self.query_one("#next", Label).update)
 
     @staticmethod
-    def _quantize(fraction: float, bar: ProgressBar) -> float:
+    def _quantize(fraction: float, bar: QuietProgressBar) -> float:
         """Round to the bar's half cells, so the bar only redraws when a cell changes."""
         cells = max(1, bar.size.width) * 2
         return round(fraction * cells) / cells

@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from tui.plan import format_clock
+from tui.plan import format_duration
 from tui.session import Session, summarize
 
 
@@ -46,8 +46,8 @@ class SummaryScreen(Screen[None]):
         table.add_column()
         table.add_row("", heading)
         table.add_row("Routine", summary.routine_name)
-        table.add_row("Time spent", format_clock(summary.active_seconds))
-        table.add_row("Time paused", format_clock(summary.paused_seconds))
+        table.add_row("Time spent", format_duration(summary.active_seconds))
+        table.add_row("Time paused", format_duration(summary.paused_seconds))
         table.add_row(
             "Segments",
             f"{summary.segments_done} of {summary.segments_total} done"
