@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from tui import settings
-from tui.plan import build_plan
+from tui.plan import routine_length
 from tui.routines import RoutineBook, RoutineError, load_file
 
 EXIT_OK = 0
@@ -206,8 +206,9 @@ def _list(args: argparse.Namespace) -> int:
     table.add_column("Length", justify="right")
     table.add_column("Exercises", justify="right")
     for routine in book.routines:
-        plan = build_plan(routine)
-        table.add_row(routine.id, routine.name, plan.length_text(), str(plan.exercise_count))
+        table.add_row(
+            routine.id, routine.name, routine_length(routine).text(), str(len(routine.steps))
+        )
     Console().print(table)
     return EXIT_OK
 

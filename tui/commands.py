@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from tui.plan import build_plan
+from tui.plan import routine_length
 
 if TYPE_CHECKING:
     from tui.app import BacktoneApp
@@ -25,7 +25,7 @@ class RoutineCommands(Provider):
         return [
             (
                 f"Start: {routine.name}",
-                f"{routine.id} · {build_plan(routine).length_text()}",
+                f"{routine.id} · {routine_length(routine).text()}",
                 partial(app.start_session, routine),
             )
             for routine in app.book.routines

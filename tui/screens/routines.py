@@ -15,8 +15,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.plan import Plan, build_plan, format_length
-from tui.routines import Routine, RoutineBook
+from tui.plan import Length, format_length, routine_length, step_length
+from tui.routines import Routine, RoutineBook, Step
 
 if TYPE_CHECKING:
     from tui.app import BacktoneApp
@@ -34,13 +34,12 @@ def routine_matches(routine: Routine, query: str) -> bool:
     return all(word in haystack for word in words)
 
 
-def exercise_count(plan: Plan) -> str:
-    count = plan.exercise_count
+def exercise_count(routine: Routine) -> str:
+    count = len(routine.steps)
     return f"{count} exercise{'s' if count != 1 else ''}"
 
 
-def describe_phases(plan: Plan, step_index: int) -> str:
-    step = plan.routine.steps[step_index]
+def describe_phases(step: Step) -> str:
     parts = []
     for phase in step.exercise.phases:
         seconds = step.phase_seconds(phase)
@@ -49,8 +48,7 @@ def describe_phases(plan: Plan, step_index: int) -> str:
     return " → ".join(parts)
 
 
-def dose_text(plan: Plan, step_index: int) -> str:
-    step = plan.routine.steps[step_index]
+def dose_text(step: Step) -> str:
     parts = []
     if step.sets > 1:
         parts.append(f"{step.sets} sets of {step.reps} reps")
@@ -63,11 +61,10 @@ def dose_text(plan: Plan, step_index: int) -> str:
     return " · ".join(parts)
 
 
-def routine_details(plan: Plan) -> Group:
-    routine = plan.routine
+def routine_details(routine: Routine, length: Length) -> Group:
     text = Text()
     text.append(routine.name, style="bold")
-    text.append(f"\n{plan.length_text()} · {exercise_count(plan)}\n", style="dim")
+    text.append(f"\n{length.text()} · {exercise_count(routine)}\n", style="dim")
     if routine.description:
         text.append(f"\n{routine.description}\n")
     steps = Table.grid(padding=(0, 1))
@@ -76,11 +73,11 @@ def routine_details(plan: Plan) -> Group:
     for index, step in enumerate(routine.steps):
         about = Text()
         about.append(step.exercise.name, style="bold")
-        about.append(f"  {dose_text(plan, index)}")
-        about.append(f"  ({format_length(plan.step_seconds(index))})", style="dim")
+        about.append(f"  {dose_text(step)}")
+        about.append(f"  ({format_length(step_length(step).timed_seconds)})", style="dim")
         if step.exercise.setup:
             about.append(f"\n{step.exercise.setup}")
-        about.append(f"\n{describe_phases(plan, index)}", style="italic")
+        about.append(f"\n{describe_phases(step)}", style="italic")
         if step.exercise.notes:
             about.append(f"\n{step.exercise.notes}", style="dim")
         steps.add_row(f"{index + 1}.", about)
@@ -102,7 +99,7 @@ class RoutinesScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.plans: dict[str, Plan] = {}
+        self.lengths: dict[str, Length] = {}
         self.shown: list[Routine] = []
 
     @property
@@ -134,7 +131,7 @@ class RoutinesScreen(Screen[None]):
 
     def show_book(self, book: RoutineBook) -> None:
         highlighted = self.selected.id if self.shown and self.selected else None
-        self.plans = {routine.id: build_plan(routine) for routine in book.routines}
+        self.lengths = {routine.id: routine_length(routine) for routine in book.routines}
         self.sub_title = str(book.source)
         self._fill(self.query_one("#filter", Input).value, keep=highlighted)
 
@@ -145,9 +142,9 @@ class RoutinesScreen(Screen[None]):
         options = self.query_one("#routine-list", OptionList)
         options.clear_options()
         for routine in self.shown:
-            plan = self.plans[routine.id]
             prompt = Text(routine.name, style="bold")
-            prompt.append(f"\n{plan.length_text()} · {exercise_count(plan)}", style="dim")
+            length = self.lengths[routine.id].text()
+            prompt.append(f"\n{length} · {exercise_count(routine)}", style="dim")
             options.add_option(Option(prompt, id=routine.id))
         if self.shown:
             ids = [r.id for r in self.shown]
@@ -168,7 +165,7 @@ class RoutinesScreen(Screen[None]):
             query = self.query_one("#filter", Input).value
             detail.update(f"No routine matches {query!r}." if query else "No routines.")
         else:
-            detail.update(routine_details(self.plans[routine.id]))
+            detail.update(routine_details(routine, self.lengths[routine.id]))
 
     @on(OptionList.OptionHighlighted)
     def _highlighted(self) -> None:
