@@ -17,7 +17,7 @@ import os
 import socket
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -80,12 +80,20 @@ class SessionRow:
         return self.segments_done / self.segments_total if self.segments_total else 0.0
 
     def export(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("routine_digest")
-        data.pop("current_segment")
-        data["active_seconds"] = round(self.active_seconds, 1)
-        data["paused_seconds"] = round(self.paused_seconds, 1)
-        return data
+        """What `backtone history --format` writes of this session: EXPORT_FIELDS, in order."""
+        return {
+            "id": self.id,
+            "routine_id": self.routine_id,
+            "routine_name": self.routine_name,
+            "started_at": self.started_at,
+            "ended_at": self.ended_at,
+            "status": self.status,
+            "planned_seconds": self.planned_seconds,
+            "active_seconds": round(self.active_seconds, 1),
+            "paused_seconds": round(self.paused_seconds, 1),
+            "segments_done": self.segments_done,
+            "segments_total": self.segments_total,
+        }
 
 
 @dataclass(frozen=True)
@@ -149,8 +157,16 @@ _MIGRATIONS: list[str] = [
         PRIMARY KEY (session_id, segment_index)
     ) WITHOUT ROWID;
     """,
+    # 2: newest first by the instant a session started, not by the text of its local time
+    # (which sorts wrong across a change of UTC offset); julianday() reads the offset.
+    """
+    DROP INDEX IF EXISTS sessions_by_start;
+    CREATE INDEX sessions_by_instant ON sessions (julianday(started_at) DESC, id DESC);
+    """,
 ]
 SCHEMA_VERSION = len(_MIGRATIONS)
+# The order of sessions() and of the History screen's pages: sessions_by_instant serves it.
+_NEWEST_FIRST = "ORDER BY julianday(started_at) DESC, id DESC"
 
 _SESSION_COLUMNS = (
     "id, routine_id, routine_name, routine_digest, started_at, ended_at, status, "
@@ -170,18 +186,27 @@ def _connect(path: Path) -> sqlite3.Connection:
     return connection
 
 
+def _user_version(connection: sqlite3.Connection) -> int:
+    return int(connection.execute("PRAGMA user_version").fetchone()[0])
+
+
 def _migrate(connection: sqlite3.Connection) -> None:
-    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    version = _user_version(connection)
+    while version < SCHEMA_VERSION:
+        with _transaction(connection):
+            # Read again under the write lock: two processes opening an old file at once must
+            # not both run the same migration.
+            version = _user_version(connection)
+            if version < SCHEMA_VERSION:
+                for statement in _MIGRATIONS[version].split(";"):
+                    if statement.strip():
+                        connection.execute(statement)
+                version += 1
+                connection.execute(f"PRAGMA user_version = {version}")
     if version > SCHEMA_VERSION:
         raise HistoryUnavailable(
             f"the history was written by a newer backtone (schema {version}); upgrade backtone"
         )
-    for number in range(version, SCHEMA_VERSION):
-        with _transaction(connection):
-            for statement in _MIGRATIONS[number].split(";"):
-                if statement.strip():
-                    connection.execute(statement)
-            connection.execute(f"PRAGMA user_version = {number + 1}")
 
 
 @contextlib.contextmanager
@@ -189,10 +214,12 @@ def _transaction(connection: sqlite3.Connection) -> Iterator[None]:
     connection.execute("BEGIN IMMEDIATE")
     try:
         yield
+        connection.execute("COMMIT")
     except BaseException:
-        connection.execute("ROLLBACK")
+        if connection.in_transaction:  # a failed COMMIT can leave it open
+            with contextlib.suppress(sqlite3.Error):
+                connection.execute("ROLLBACK")
         raise
-    connection.execute("COMMIT")
 
 
 class HistoryStore:
@@ -242,6 +269,7 @@ class HistoryStore:
                 raise HistoryUnavailable(
                     f"cannot write in {path.parent}: {error.strerror or error}"
                 ) from None
+        _check_header(path)
         try:
             connection = _connect(path)
             _migrate(connection)
@@ -296,28 +324,37 @@ class HistoryStore:
         """Record a new active session; returns its id (locked to this process)."""
         now = self.now()
         stamp = now.isoformat(timespec="seconds")
-        with _transaction(self.connection):
-            cursor = self.connection.execute(
-                "INSERT INTO sessions (routine_id, routine_name, routine_digest, routines_file,"
-                " started_at, day, status, planned_seconds, segments_total, host, pid,"
-                " updated_at) VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)",
-                (
-                    plan.routine.id,
-                    plan.routine.name,
-                    plan.digest(),
-                    routines_file,
-                    stamp,
-                    now.date().isoformat(),
-                    plan.timed_seconds,
-                    len(plan.segments),
-                    socket.gethostname(),
-                    os.getpid(),
-                    stamp,
-                ),
-            )
-            session_id = cursor.lastrowid
-            assert session_id is not None
-        self._lock(session_id)
+        digest = plan.digest()  # worked out before the write lock is taken
+        session_id: int | None = None
+        try:
+            with _transaction(self.connection):
+                cursor = self.connection.execute(
+                    "INSERT INTO sessions (routine_id, routine_name, routine_digest, routines_file,"
+                    " started_at, day, status, planned_seconds, segments_total, host, pid,"
+                    " updated_at) VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)",
+                    (
+                        plan.routine.id,
+                        plan.routine.name,
+                        digest,
+                        routines_file,
+                        stamp,
+                        now.date().isoformat(),
+                        plan.timed_seconds,
+                        len(plan.segments),
+                        socket.gethostname(),
+                        os.getpid(),
+                        stamp,
+                    ),
+                )
+                session_id = cursor.lastrowid
+                assert session_id is not None
+                # Locked before the row is committed: another process never sees a session
+                # that is active and unlocked, which it would take for an orphan.
+                self._lock(session_id)
+        except BaseException:
+            if session_id is not None:
+                self._unlock(session_id)
+            raise
         return session_id
 
     def checkpoint(
@@ -407,19 +444,45 @@ class HistoryStore:
         if handle is not None:
             handle.close()
 
-    def claim(self, session_id: int) -> bool:
-        """Take an orphaned session to resume it: False if another process has it."""
-        return self._lock(session_id)
+    def _status(self, session_id: int) -> str | None:
+        row = self.connection.execute(
+            "SELECT status FROM sessions WHERE id = ?", (session_id,)
+        ).fetchone()
+        return str(row[0]) if row else None
 
-    def mark_interrupted(self, session_id: int) -> None:
-        stamp = self.now().isoformat(timespec="seconds")
-        with _transaction(self.connection):
-            self.connection.execute(
-                "UPDATE sessions SET status = 'interrupted', ended_at = coalesce(ended_at, ?)"
-                " WHERE id = ? AND status = 'active'",
-                (stamp, session_id),
-            )
-        self._unlock(session_id)
+    def claim(self, session_id: int) -> bool:
+        """Take an orphaned session to resume it.
+
+        False if another process has it, or if it is no longer active: the row read by
+        orphans() may be stale, as another process may have resumed and ended it, or kept it
+        as interrupted, since. Only a status read under the lock can be trusted.
+        """
+        if not self._lock(session_id):
+            return False
+        if self._status(session_id) != SessionStatus.ACTIVE:
+            self._unlock(session_id)
+            return False
+        return True
+
+    def mark_interrupted(self, session_id: int) -> bool:
+        """Keep an orphaned session as interrupted, ended at its last checkpoint.
+
+        Only under its lock: a session another process is playing (it may have claimed it
+        since orphans() listed it) is left alone. True if the session was marked.
+        """
+        if not self._lock(session_id):
+            return False
+        try:
+            with _transaction(self.connection):
+                cursor = self.connection.execute(
+                    "UPDATE sessions SET status = 'interrupted',"
+                    " ended_at = coalesce(ended_at, updated_at)"
+                    " WHERE id = ? AND status = 'active'",
+                    (session_id,),
+                )
+        finally:
+            self._unlock(session_id)
+        return cursor.rowcount > 0
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -441,7 +504,7 @@ class HistoryStore:
         if since is not None:
             query += " WHERE day >= ?"
             parameters.append(since.isoformat())
-        query += " ORDER BY started_at DESC, id DESC"
+        query += f" {_NEWEST_FIRST}"
         if limit is not None:
             query += " LIMIT ? OFFSET ?"
             parameters += [limit, offset]
@@ -455,9 +518,19 @@ class HistoryStore:
         )
         return [SegmentRow(*row) for row in rows]
 
-    def delete(self, session_id: int) -> None:
+    def delete(self, session_id: int) -> bool:
+        """Delete a session and its segments. False, deleting nothing, while another process
+        is playing it: that process would go on writing checkpoints to a row that is gone."""
+        live_elsewhere = (
+            self._status(session_id) == SessionStatus.ACTIVE
+            and session_id not in self._locks
+            and not self._is_free(session_id)
+        )
+        if live_elsewhere:
+            return False
         with _transaction(self.connection):
             self.connection.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+        return True
 
     def stats(self, today: date | None = None, days: int = 28) -> Stats:
         today = today or self.now().date()
@@ -486,8 +559,8 @@ class HistoryStore:
         first = today - timedelta(days=days - 1)
         seconds_by_day = dict(
             self.connection.execute(
-                "SELECT day, sum(active_seconds) FROM sessions WHERE day >= ? AND day <= ?"
-                " GROUP BY day",
+                "SELECT day, sum(active_seconds) FROM sessions"
+                " WHERE day >= ? AND day <= ? AND segments_done > 0 GROUP BY day",
                 (first.isoformat(), today.isoformat()),
             ).fetchall()
         )
@@ -565,22 +638,29 @@ EXPORT_FIELDS = [
 ]
 
 
+EXPORT_FORMATS = ("json", "csv", "toml")
+
+
 def export(rows: Sequence[SessionRow], fmt: str, out: IO[str]) -> None:
-    records = [{key: row.export()[key] for key in EXPORT_FIELDS} for row in rows]
+    """Write the sessions as JSON (a list of objects), CSV (a header, then a line each) or TOML.
+
+    Each row's dict is built once, and the text goes out in one write (a line each for CSV):
+    10,000 sessions take a few tens of milliseconds.
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    records = [row.export() for row in rows]
     if fmt == "json":
-        json.dump(records, out, indent=2)
-        out.write("\n")
+        out.write(json.dumps(records, indent=2) + "\n")
     elif fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(records)
-    elif fmt == "toml":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(EXPORT_FIELDS)
+        writer.writerows([record[key] for key in EXPORT_FIELDS] for record in records)
+    else:
         import tomli_w
 
         cleaned = [{k: v for k, v in record.items() if v is not None} for record in records]
         out.write(tomli_w.dumps({"sessions": cleaned}))
-    else:
-        raise ValueError(f"unknown format {fmt!r}")
 
 
 def export_text(rows: Sequence[SessionRow], fmt: str) -> str:
@@ -590,6 +670,24 @@ def export_text(rows: Sequence[SessionRow], fmt: str) -> str:
 
 
 # -- damage -----------------------------------------------------------------------------------
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _check_header(path: Path) -> None:
+    """Refuse a file that is neither empty nor begins as every SQLite database does.
+
+    SQLite itself takes a file shorter than a page (a 1-byte file, say) for an empty database
+    and writes over it; such a file must be moved aside and kept like any other damaged one.
+    Only the header is read: a full `PRAGMA quick_check` costs ~80 ms at 10,000 sessions.
+    """
+    try:
+        with path.open("rb") as file:
+            head = file.read(len(_SQLITE_HEADER))
+    except OSError:
+        return  # not readable, or not a file: SQLite says what is wrong when it opens it
+    if head and head != _SQLITE_HEADER:
+        raise sqlite3.DatabaseError("file is not a database (no SQLite header)")
 
 
 def _looks_corrupt(error: sqlite3.DatabaseError) -> bool:
