@@ -144,9 +144,16 @@ class HistoryScreen(Screen[None]):
         if not yes:
             return
         try:
-            self.store.delete(row.id)
+            deleted = self.store.delete(row.id)
         except sqlite3.Error as error:
             self.notify(f"Could not delete: {error}", severity="error")
+            return
+        if not deleted:
+            self.notify(
+                "That session is being played in another backtone right now; "
+                "delete it once it has ended.",
+                severity="warning",
+            )
             return
         table = self.query_one("#sessions", DataTable)
         cursor = table.cursor_row

@@ -140,11 +140,8 @@ class SessionScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.app.app_suspend_signal.subscribe(self, self._on_app_suspend)
-        self._draw()
-        # The clock starts once the screen is on the terminal, so the first second is whole.
-        self.call_after_refresh(self._start)
-
-    def _start(self) -> None:
+        # The clock starts now, a frame's draw (~20 ms) before the screen shows: starting it
+        # after the first refresh instead made every second land ~55 ms late.
         self._apply(self.session.start())
 
     def on_unmount(self) -> None:
