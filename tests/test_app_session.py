@@ -226,6 +226,21 @@ async def test_skipping_is_reported_in_the_summary(tmp_path: Path, bells) -> Non
         summary = text_of(app.screen.query_one("#summary-text"))
         assert "3 skipped" in summary
         assert "Egg (2 phases)" in summary
+        assert "Skipped to the end: nothing was done" in summary
+
+
+async def test_summary_says_when_some_parts_were_skipped(tmp_path: Path, bells) -> None:
+    clock = ManualClock()
+    app = make_app(tmp_path, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down")  # "Only eggs": get ready 2 s, hold 6 s, release 2 s
+        s = await start(pilot, app, clock, bells)
+        s.advance(2.0)  # the get-ready is done
+        await pilot.press("right", "right")
+        await pilot.pause()
+        summary = text_of(app.screen.query_one("#summary-text"))
+        assert "routine complete, with some parts skipped" in summary
+        assert "1 of 3 done, 2 skipped" in summary
 
 
 async def test_help_lists_session_keys(tmp_path: Path, bells) -> None:

@@ -193,17 +193,20 @@ class SessionDetailScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#segments", DataTable)
-        table.add_columns("#", "Exercise", "Segment", "Where", "Outcome", "Time")
-        for segment in self.store.segments(self.row.id):
+        # Outcome and time before the position: they are what is looked for, and the
+        # position is the column that goes off the edge of a narrow terminal.
+        table.add_columns("#", "Exercise", "Segment", "Outcome", "Time", "Where")
+        segments = self.store.segments(self.row.id)
+        for segment in segments:
             table.add_row(
                 str(segment.segment_index + 1),
                 segment.exercise,
                 segment.label,
-                segment.position,
                 Text(segment.outcome, style="green" if segment.outcome == "done" else "yellow"),
                 format_duration(segment.active_seconds),
+                segment.position,
             )
-        if not self.store.segments(self.row.id):
+        if not segments:
             table.add_row("", "No segment was finished in this session.", "", "", "", "")
         table.focus()
 

@@ -37,10 +37,14 @@ class SummaryScreen(Screen[None]):
     def _render_summary(self) -> Table:
         summary = summarize(self.session)
         heading = Text()
-        if summary.completed:
-            heading.append("Well done: routine complete.", style="bold green")
-        else:
+        if not summary.completed:
             heading.append("Session stopped early.", style="bold yellow")
+        elif summary.segments_done == 0:
+            heading.append("Skipped to the end: nothing was done this time.", style="bold yellow")
+        elif summary.segments_skipped:
+            heading.append("Well done: routine complete, with some parts skipped.", style="bold")
+        else:
+            heading.append("Well done: routine complete.", style="bold green")
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
