@@ -206,3 +206,16 @@ async def test_a_file_changed_on_disk_is_reloaded(tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, ProblemsScreen)
         assert "unsupported schema 2" in text_of(app.screen.query_one("#problems-text"))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (40, 12)])
+async def test_help_box_is_big_enough_to_read(tmp_path: Path, size: tuple[int, int]) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        box = app.screen.query_one("#help-box")
+        assert box.region.width >= min(60, size[0] - 4)
+        assert box.region.height >= min(10, size[1] - 2)
+        await pilot.press("escape")
+        assert isinstance(app.screen, RoutinesScreen)
