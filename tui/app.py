@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from tui.history import HistoryStore, Recorder, SessionRow
 
 
+HISTORY_OPEN_DELAY = 0.15  # seconds after start-up
+
+
 class BacktoneApp(App[None]):
     CSS_PATH = str(settings.stylesheet_path())
     TITLE = "backtone"
@@ -63,6 +66,7 @@ class BacktoneApp(App[None]):
         self.store: HistoryStore | None = None
         self._routines_stamp = _file_stamp(routines_path)
         self.history_problem: str | None = None
+        self._history_tried = False
 
     # -- start-up ----------------------------------------------------------------------------
 
@@ -77,10 +81,22 @@ class BacktoneApp(App[None]):
         self.push_screen(RoutinesScreen())
         if self.problem is not None:
             self.show_problem(self.problem)
-        # The store opens after the first frame: the routines show at once.
-        self.call_after_refresh(self._open_history)
+        # The store opens once the first frame is out, Footer included, so the routines show
+        # at once (opening a new store costs ~20 ms); `backtone run` needs it right away.
+        if self.start_routine:
+            self.call_after_refresh(self._open_history)
+        else:
+            self.set_timer(HISTORY_OPEN_DELAY, self._open_history)
 
     def _open_history(self) -> None:
+        self._ensure_history()
+        self._offer_resume()
+
+    def _ensure_history(self) -> None:
+        """Open the store, once; anything that needs it first (a quick Enter) opens it."""
+        if self._history_tried:
+            return
+        self._history_tried = True
         from tui.history import HistoryStore, HistoryUnavailable
 
         if self.data_dir is not None:
@@ -97,7 +113,6 @@ class BacktoneApp(App[None]):
             else:
                 if self.store.warning:
                     self.notify(self.store.warning, severity="warning", timeout=12)
-        self._offer_resume()
 
     def _offer_resume(self) -> None:
         """Offer each session a vanished process left active, then carry on starting up."""
@@ -210,6 +225,7 @@ class BacktoneApp(App[None]):
     # -- sessions ----------------------------------------------------------------------------
 
     def start_session(self, routine: Routine) -> None:
+        self._ensure_history()
         session = Session(build_plan(routine), clock=self.clock)
         recorder = None
         if self.store is not None:
@@ -227,6 +243,7 @@ class BacktoneApp(App[None]):
         self.push_screen(SessionScreen(session, recorder))
 
     def show_history(self) -> None:
+        self._ensure_history()
         if self.store is None:
             self.notify(
                 f"History is off: {self.history_problem or 'no data dir'}.", severity="warning"
