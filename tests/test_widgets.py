@@ -128,3 +128,16 @@ async def test_footer_is_refreshed_only_when_the_keys_change(
         assert calls == []
         await pilot.press("space")  # paused: Space now resumes
         assert calls == [1]
+
+
+@pytest.mark.parametrize("size", [(20, 6), (40, 12), (50, 20), (80, 24)])
+async def test_countdown_and_phase_stay_on_screen(tmp_path: Path, size: tuple[int, int]) -> None:
+    app = make_app(tmp_path, start_routine="short")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        whole = screen.region
+        for selector in ("#countdown", "#phase-name"):
+            region = screen.query_one(selector).region
+            assert region.height > 0 and whole.contains_region(region), (selector, region)

@@ -34,7 +34,7 @@ class BacktoneApp(App[None]):
     TITLE = "backtone"
     COMMANDS = App.COMMANDS | {RoutineCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-compact"), (24, "-tall")]
+    VERTICAL_BREAKPOINTS = [(0, "-tiny"), (10, "-short"), (20, "-compact"), (24, "-tall")]
     BINDINGS = [
         Binding("ctrl+z", "suspend_process", "Suspend", show=False),
     ]
