@@ -938,3 +938,13 @@ def test_daily_routine_doses(bundled: RoutineBook) -> None:
             holds = [step.phase_seconds(p) for p in step.exercise.phases if p.hold]
             assert holds, "the egg needs a hold phase"
             assert all(h is not None and 0 < h <= 10 for h in holds)
+
+
+def test_the_copied_examples_match_the_shared_ones(examples_dir: Path) -> None:
+    shared = (examples_dir.parents[2] / "shared" / "examples").resolve()
+    if not shared.is_dir():
+        pytest.skip(f"no shared examples beside this clone to compare with: {shared}")
+    names = sorted(p.name for p in shared.glob("*.toml"))
+    assert names == sorted(p.name for p in examples_dir.glob("*.toml"))
+    for name in names:
+        assert (examples_dir / name).read_bytes() == (shared / name).read_bytes(), name
