@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.screen import Screen
 
 from tui.app import BacktoneApp
 from tui.routines import RoutineError, load_file
@@ -103,3 +109,19 @@ def text_of(widget: object) -> str:
     console = Console(width=200, file=io.StringIO(), color_system=None)
     console.print(content)
     return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+async def wait_until(
+    pilot: Pilot[None], predicate: Callable[[], bool], what: str, timeout: float = 5.0
+) -> None:
+    """Let the app run until `predicate()` holds: the history store opens (offering a resume,
+    or warning) a moment after the first frame, not after a fixed number of pauses."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"not after {timeout} s: {what}; on {pilot.app.screen!r}")
+        await pilot.pause(0.02)
+
+
+async def wait_for_screen(pilot: Pilot[None], kind: type[Screen[Any]]) -> None:
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, kind), kind.__name__)

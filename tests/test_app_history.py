@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from apphelpers import ManualClock, make_app, text_of
+from apphelpers import ManualClock, make_app, text_of, wait_for_screen, wait_until
 from textual.widgets import DataTable
 
 from tui.history import HistoryStore, start_recording
@@ -115,9 +115,7 @@ async def test_an_orphaned_session_is_offered_and_resumes(tmp_path: Path) -> Non
         recorder.record(session, session.update())
     store.close()  # the process is gone
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.pause()
-        assert isinstance(app.screen, ResumeScreen)
+        await wait_for_screen(pilot, ResumeScreen)
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
@@ -134,9 +132,7 @@ async def test_keep_as_interrupted(tmp_path: Path) -> None:
     start_recording(store, session).record(session, session.start())
     store.close()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.pause()
-        assert isinstance(app.screen, ResumeScreen)
+        await wait_for_screen(pilot, ResumeScreen)
         await pilot.press("k")
         await pilot.pause()
         assert isinstance(app.screen, RoutinesScreen)
@@ -150,14 +146,26 @@ async def test_unwritable_data_dir_warns_and_still_plays(tmp_path: Path) -> None
     clock = ManualClock()
     app = make_app(tmp_path, clock=clock, data_dir=blocker / "data")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.pause()
-        messages = " ".join(n.message for n in app._notifications)
-        assert "History is off" in messages
-        assert "still play" in messages
+
+        def messages() -> str:
+            return " ".join(n.message for n in app._notifications)
+
+        await wait_until(pilot, lambda: "History is off" in messages(), "the history warning")
+        assert "still play" in messages()
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
         await pilot.press("right")
         await pilot.press("h")  # not bound on the session screen: nothing happens
         assert isinstance(app.screen, SessionScreen)
+
+
+async def test_a_session_started_before_the_store_opened_is_recorded(tmp_path: Path) -> None:
+    clock = ManualClock()
+    app = make_app(tmp_path, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")  # likely before the store's own opening, just after start-up
+        assert isinstance(app.screen, SessionScreen)
+        assert app.store is not None and app.store.count() == 1
+        await pilot.pause(0.3)  # the delayed opening comes and goes: still one store, one row
+        assert app.store.count() == 1
