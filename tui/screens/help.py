@@ -31,29 +31,36 @@ class HelpScreen(ModalScreen[None]):
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        seen: set[str] = set()
-        for binding in self.beneath.BINDINGS:
-            if not isinstance(binding, Binding) or not binding.description:
-                continue
-            keys = self.app.get_key_display(binding)
-            if binding.description in seen:
-                continue
-            seen.add(binding.description)
-            also = [
-                self.app.get_key_display(other)
-                for other in self.beneath.BINDINGS
-                if isinstance(other, Binding)
-                and other is not binding
-                and other.action == binding.action
-                and not other.description
-            ]
-            table.add_row(" / ".join([keys, *also]), binding.tooltip or binding.description)
+        for keys, text in self._rows():
+            table.add_row(keys, text)
         for key, text in EXTRA_KEYS:
             table.add_row(key, text)
         with VerticalScroll(id="help-box") as box:
             box.border_title = f"Keys: {self.beneath.title or self.beneath.__class__.__name__}"
             box.border_subtitle = "Esc to close"
             yield Static(table)
+
+    def _rows(self) -> list[tuple[str, str]]:
+        """One row per key: a key bound to several actions (Space: pause, resume, go on) has
+        them on one line; keys without a description join the row of their action."""
+        bindings = [b for b in self.beneath.BINDINGS if isinstance(b, Binding)]
+        rows: dict[str, list[str]] = {}
+        for binding in bindings:
+            if not binding.description:
+                continue
+            also = [
+                self.app.get_key_display(other)
+                for other in bindings
+                if other.action == binding.action and not other.description
+            ]
+            keys = " / ".join([self.app.get_key_display(binding), *also])
+            text = binding.tooltip or binding.description
+            if text not in rows.setdefault(keys, []):
+                rows[keys].append(text)
+        return [
+            (keys, "; ".join([texts[0], *(t[:1].lower() + t[1:] for t in texts[1:])]))
+            for keys, texts in rows.items()
+        ]
 
     def action_close(self) -> None:
         self.dismiss()
