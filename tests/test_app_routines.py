@@ -219,3 +219,15 @@ async def test_help_box_is_big_enough_to_read(tmp_path: Path, size: tuple[int, i
         assert box.region.height >= min(10, size[1] - 2)
         await pilot.press("escape")
         assert isinstance(app.screen, RoutinesScreen)
+
+
+def test_the_header_names_the_routine_file_briefly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.screens.routines import source_label
+    from tui.settings import bundled_routines_path
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert source_label(bundled_routines_path()) == "bundled routines"
+    assert source_label(tmp_path / ".config" / "r.toml") == "~/.config/r.toml"
+    assert source_label(Path("/srv/routines.toml")) == "/srv/routines.toml"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Group
@@ -15,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui import settings
 from tui.plan import Length, format_length, routine_length, step_length
 from tui.routines import Routine, RoutineBook, Step
 
@@ -32,6 +34,17 @@ def routine_matches(routine: Routine, query: str) -> bool:
         [routine.id, routine.name, *(step.exercise.name for step in routine.steps)]
     ).lower()
     return all(word in haystack for word in words)
+
+
+def source_label(path: Path) -> str:
+    """Where the routines come from, short enough for the Header: ~ for home, and no
+    site-packages path for the bundled file."""
+    try:
+        if path.resolve() == settings.bundled_routines_path().resolve():
+            return "bundled routines"
+        return f"~/{path.resolve().relative_to(Path.home())}"
+    except (OSError, ValueError):
+        return str(path)
 
 
 def exercise_count(routine: Routine) -> str:
@@ -132,7 +145,7 @@ class RoutinesScreen(Screen[None]):
     def show_book(self, book: RoutineBook) -> None:
         highlighted = self.selected.id if self.shown and self.selected else None
         self.lengths = {routine.id: routine_length(routine) for routine in book.routines}
-        self.sub_title = str(book.source)
+        self.sub_title = source_label(Path(book.source))
         self._fill(self.query_one("#filter", Input).value, keep=highlighted)
 
     def _fill(self, query: str, keep: str | None = None) -> None:
