@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from tui.routines import Exercise, Routine, Step
@@ -62,11 +64,18 @@ class Plan:
     routine: Routine
     segments: tuple[Segment, ...]
 
-    @property
-    def timed_seconds(self) -> float:
-        return sum(segment.planned for segment in self.segments)
+    # The session asks these on every tick: worked out once (a plan never changes).
 
-    @property
+    @cached_property
+    def seconds_before(self) -> tuple[float, ...]:
+        """Planned seconds before each segment, and the total last: sums of any stretch."""
+        return tuple(itertools.accumulate((s.planned for s in self.segments), initial=0.0))
+
+    @cached_property
+    def timed_seconds(self) -> float:
+        return self.seconds_before[-1]
+
+    @cached_property
     def untimed_count(self) -> int:
         return sum(1 for segment in self.segments if not segment.timed)
 
@@ -74,9 +83,17 @@ class Plan:
     def exercise_count(self) -> int:
         return len(self.routine.steps)
 
+    @cached_property
+    def _step_ranges(self) -> dict[int, range]:
+        starts: dict[int, int] = {}
+        stops: dict[int, int] = {}
+        for segment in self.segments:
+            starts.setdefault(segment.step_index, segment.index)
+            stops[segment.step_index] = segment.index + 1
+        return {step: range(start, stops[step]) for step, start in starts.items()}
+
     def step_range(self, step_index: int) -> range:
-        indexes = [s.index for s in self.segments if s.step_index == step_index]
-        return range(indexes[0], indexes[-1] + 1) if indexes else range(0)
+        return self._step_ranges.get(step_index, range(0))
 
     def step_seconds(self, step_index: int) -> float:
         """Planned seconds of one step, without the rest that follows it."""

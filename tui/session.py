@@ -134,7 +134,7 @@ class Session:
         if self.over and self.status is Status.FINISHED:
             phase = 1.0
         step = self.plan.step_range(self.segment.step_index)
-        later = sum(s.planned for s in self.plan.segments[self.index + 1 :])
+        later = self.plan.timed_seconds - self.plan.seconds_before[self.index + 1]
         now = self.clock()
         active, paused = self.active_seconds, self.paused_seconds
         if self.status is Status.ACTIVE:
@@ -370,15 +370,16 @@ class Session:
         return [Countdown(self.segment, second)]
 
     def _fraction(self, start: int, stop: int, phase: float) -> float:
-        segments = self.plan.segments[start:stop]
-        total = sum(s.planned for s in segments)
+        before = self.plan.seconds_before
+        total = before[stop] - before[start]
         position = self.index - start
         if total <= 0:
+            count = stop - start
             done = position + (phase if self.segment.timed else 0.0)
             if self.index in self.outcomes:
                 done = position + 1
-            return min(1.0, max(0.0, done / len(segments))) if segments else 1.0
-        done = sum(s.planned for s in segments[:position]) + self.segment.planned * phase
+            return min(1.0, max(0.0, done / count)) if count > 0 else 1.0
+        done = before[self.index] - before[start] + self.segment.planned * phase
         return min(1.0, max(0.0, done / total))
 
 

@@ -107,7 +107,8 @@ class SessionScreen(Screen[None]):
         self.session = session
         self.recorder = recorder
         self.title = session.plan.routine.name
-        self._shown: dict[str, Any] = {}
+        self._shown: dict[str | None, Any] = {}
+        self._widgets: dict[str, Any] = {}
         self._timer: Timer | None = None
         self._was_running_before_dialog = False
         self._keys_state: tuple[bool, ...] | None = None
@@ -196,7 +197,7 @@ class SessionScreen(Screen[None]):
         if not self.backtone.bell_on:
             return
         self.app.bell()
-        box = self.query_one("#clock-box")
+        box = self._widget("clock-box")
         box.add_class("-flash")
         self.set_timer(FLASH_SECONDS, lambda: box.remove_class("-flash"))
 
@@ -208,23 +209,27 @@ class SessionScreen(Screen[None]):
             self._keys_state = state
             self.refresh_bindings()
 
-    def _set(self, key: str, value: Any, apply: Any) -> None:
-        if self._shown.get(key) != value:
-            self._shown[key] = value
-            apply(value)
+    def _widget(self, widget_id: str) -> Any:
+        """A widget of this screen by id, looked up once: a DOM query on every tick costs."""
+        widget = self._widgets.get(widget_id)
+        if widget is None:
+            widget = self._widgets[widget_id] = self.query_one(f"#{widget_id}")
+        return widget
+
+    def _show(self, widget_id: str, value: Any) -> None:
+        """Update a widget only when what it shows changes."""
+        if self._shown.get(widget_id) != value:
+            self._shown[widget_id] = value
+            self._widget(widget_id).update(value)
 
     def _draw(self) -> None:
         session = self.session
         progress = session.progress()
         segment = progress.segment
-        self._set("exercise", heading_text(segment), self.query_one("#exercise-name", Label).update)
-        self._set("position", segment.position, self.query_one("#position", Label).update)
-        self._set("phase", segment.label, self.query_one("#phase-name", Label).update)
-        self._set(
-            "countdown",
-            countdown_text(progress.remaining),
-            self.query_one("#countdown", Digits | AsciiDigits).update,
-        )
+        self._show("exercise-name", heading_text(segment))
+        self._show("position", segment.position)
+        self._show("phase-name", segment.label)
+        self._show("countdown", countdown_text(progress.remaining))
         if session.paused:
             state = "PAUSED · Space resumes"
         elif session.waiting:
@@ -233,22 +238,24 @@ class SessionScreen(Screen[None]):
             state = "Hold"
         else:
             state = ""
-        self._set("state", state, self.query_one("#state", Label).update)
+        self._show("state", state)
         self.set_class(session.paused, "-paused")
         self.set_class(session.waiting, "-waiting")
         for name in ("phase", "exercise", "session"):
-            bar = self.query_one(f"#{name}-bar", QuietProgressBar)
+            bar: QuietProgressBar = self._widget(f"{name}-bar")
             value = self._quantize(getattr(progress, name), bar)
-            self._set(f"{name}-bar", value, lambda v, bar=bar: bar.update(progress=v))
+            if self._shown.get(bar.id) != value:
+                self._shown[bar.id] = value
+                bar.update(progress=value)
         times = (
             f"Elapsed {format_duration(progress.active_seconds)} · "
             f"Left {format_clock(progress.session_remaining)}"
         )
         if session.plan.untimed_count:
             times += " + untimed"
-        self._set("times", times, self.query_one("#times", Label).update)
-        self._set("guidance", guidance_text(segment), self.query_one("#guidance", Static).update)
-        self._set("next", next_text(session), self.query_one("#next", Label).update)
+        self._show("times", times)
+        self._show("guidance", guidance_text(segment))
+        self._show("next", next_text(session))
 
     @staticmethod
     def _quantize(fraction: float, bar: QuietProgressBar) -> float:
@@ -257,7 +264,7 @@ class SessionScreen(Screen[None]):
         return round(fraction * cells) / cells
 
     def on_resize(self) -> None:
-        self._shown = {key: value for key, value in self._shown.items() if "bar" not in key}
+        self._shown = {k: v for k, v in self._shown.items() if not (k or "").endswith("-bar")}
         self._draw()
 
     # -- ending ------------------------------------------------------------------------------
