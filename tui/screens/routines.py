@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -113,6 +114,7 @@ class RoutinesScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.lengths: dict[str, Length] = {}
+        self._file_check: Timer | None = None
         self.shown: list[Routine] = []
 
     @property
@@ -131,10 +133,19 @@ class RoutinesScreen(Screen[None]):
     def on_mount(self) -> None:
         if self.backtone.book is not None:
             self.show_book(self.backtone.book)
-        self.set_interval(FILE_CHECK_SECONDS, self.check_file, name="routines-file-check")
+        self._file_check = self.set_interval(
+            FILE_CHECK_SECONDS, self.check_file, name="routines-file-check"
+        )
 
     def on_screen_resume(self) -> None:
+        if self._file_check is not None:
+            self._file_check.resume()
         self.check_file()
+
+    def on_screen_suspend(self) -> None:
+        # Under a session the check would only wake the app for nothing.
+        if self._file_check is not None:
+            self._file_check.pause()
 
     def check_file(self) -> None:
         """Reload when the routine file was changed outside the app."""
