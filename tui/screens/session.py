@@ -107,7 +107,7 @@ class SessionScreen(Screen[None]):
         self.session = session
         self.recorder = recorder
         self.title = session.plan.routine.name
-        self._shown: dict[str | None, Any] = {}
+        self._shown: dict[str, Any] = {}  # widget id -> what it shows
         self._widgets: dict[str, Any] = {}
         self._timer: Timer | None = None
         self._was_running_before_dialog = False
@@ -242,10 +242,11 @@ class SessionScreen(Screen[None]):
         self.set_class(session.paused, "-paused")
         self.set_class(session.waiting, "-waiting")
         for name in ("phase", "exercise", "session"):
-            bar: QuietProgressBar = self._widget(f"{name}-bar")
+            bar_id = f"{name}-bar"
+            bar: QuietProgressBar = self._widget(bar_id)
             value = self._quantize(getattr(progress, name), bar)
-            if self._shown.get(bar.id) != value:
-                self._shown[bar.id] = value
+            if self._shown.get(bar_id) != value:
+                self._shown[bar_id] = value
                 bar.update(progress=value)
         times = (
             f"Elapsed {format_duration(progress.active_seconds)} · "
@@ -264,7 +265,7 @@ class SessionScreen(Screen[None]):
         return round(fraction * cells) / cells
 
     def on_resize(self) -> None:
-        self._shown = {k: v for k, v in self._shown.items() if not (k or "").endswith("-bar")}
+        self._shown = {k: v for k, v in self._shown.items() if not k.endswith("-bar")}
         self._draw()
 
     # -- ending ------------------------------------------------------------------------------
