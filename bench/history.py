@@ -36,10 +36,10 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 import textual  # noqa: E402
 
-from tui.history import DB_NAME, HistoryStore  # noqa: E402
-from tui.plan import Plan, build_plan  # noqa: E402
-from tui.routines import load_file  # noqa: E402
-from tui.settings import bundled_routines_path  # noqa: E402
+from tui.core.loader import load_file  # noqa: E402
+from tui.core.plan import Plan, build_plan  # noqa: E402
+from tui.paths import bundled_routines_path  # noqa: E402
+from tui.store import DB_NAME, HistoryStore  # noqa: E402
 
 RUNS = 5
 SIZES = [(1_000, 365), (10_000, 3_650)]  # sessions, days of daily use ending yesterday
@@ -166,7 +166,7 @@ async def screen_once(data_dir: Path, work: Path) -> tuple[float, float, int, in
     from apphelpers import make_app
     from textual.widgets import DataTable
 
-    from tui.screens.history import HistoryScreen
+    from tui.ui.screens.history_view import HistoryScreen
 
     work.mkdir()
     app = make_app(work, data_dir=data_dir)

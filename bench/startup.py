@@ -167,8 +167,8 @@ class BigFileTimes:
 
 
 def time_big_file(root: Path) -> BigFileTimes:
-    from tui.plan import build_plan, routine_length
-    from tui.routines import load_file
+    from tui.core.loader import load_file
+    from tui.core.plan import build_plan, routine_length
 
     path = root / "routines-500.toml"
     path.write_text(big_routine_file(BIG_FILE_ROUTINES), encoding="utf-8")
@@ -281,14 +281,14 @@ def main() -> int:
     )
     print(
         row.format(
-            "tui.routines.load_file",
+            "tui.core.loader.load_file",
             f"{median(big.load) * 1000:.0f} ms",
             f"({spread(big.load, 1000, ' ms')})",
         )
     )
     print(
         row.format(
-            "tui.plan.routine_length of each (the list)",
+            "tui.core.plan.routine_length of each (the list)",
             f"{median(big.lengths) * 1000:.0f} ms",
             f"({spread(big.lengths, 1000, ' ms')})",
         )

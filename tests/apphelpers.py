@@ -10,8 +10,9 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.screen import Screen
 
-from tui.app import BacktoneApp
-from tui.routines import RoutineError, load_file
+from tui.core.loader import load_file
+from tui.core.model import RoutineError
+from tui.ui.app import BacktoneApp
 
 SHORT_ROUTINES = """\
 schema = 1

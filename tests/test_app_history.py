@@ -7,15 +7,15 @@ from pathlib import Path
 from apphelpers import ManualClock, make_app, text_of, wait_for_screen, wait_until
 from textual.widgets import DataTable
 
-from tui.history import HistoryStore, start_recording
-from tui.plan import build_plan
-from tui.routines import load_file
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.history import HistoryScreen, SessionDetailScreen
-from tui.screens.resume import ResumeScreen
-from tui.screens.routines import RoutinesScreen
-from tui.screens.session import SessionScreen
-from tui.session import Session
+from tui.core.engine import Session
+from tui.core.loader import load_file
+from tui.core.plan import build_plan
+from tui.store import HistoryStore, start_recording
+from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.screens.history_view import HistoryScreen, SessionDetailScreen
+from tui.ui.screens.player import SessionScreen
+from tui.ui.screens.resume_offer import ResumeScreen
+from tui.ui.screens.routine_list import RoutinesScreen
 
 
 async def play_eggs_to_the_end(pilot, app, clock: ManualClock) -> None:

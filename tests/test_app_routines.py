@@ -11,10 +11,10 @@ from apphelpers import make_app, text_of, write_routines
 from textual.command import CommandPalette
 from textual.widgets import Input, OptionList
 
-from tui.screens.help import HelpScreen
-from tui.screens.problems import ProblemsScreen
-from tui.screens.routines import RoutinesScreen
-from tui.screens.session import SessionScreen
+from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.player import SessionScreen
+from tui.ui.screens.problems import ProblemsScreen
+from tui.ui.screens.routine_list import RoutinesScreen
 
 BUNDLED = Path(__file__).resolve().parents[1] / "routines.toml"
 
@@ -132,7 +132,7 @@ async def test_broken_file_opens_on_the_problems_screen(tmp_path: Path) -> None:
 @pytest.fixture
 def no_suspend(monkeypatch: pytest.MonkeyPatch) -> None:
     """Headless apps cannot suspend; the editor runs as if the terminal were handed over."""
-    from tui.app import BacktoneApp
+    from tui.ui.app import BacktoneApp
 
     monkeypatch.setattr(BacktoneApp, "suspend", lambda self: contextlib.nullcontext())
 
@@ -224,8 +224,8 @@ async def test_help_box_is_big_enough_to_read(tmp_path: Path, size: tuple[int, i
 def test_the_header_names_the_routine_file_briefly(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui.screens.routines import source_label
-    from tui.settings import bundled_routines_path
+    from tui.paths import bundled_routines_path
+    from tui.ui.screens.routine_list import source_label
 
     monkeypatch.setenv("HOME", str(tmp_path))
     assert source_label(bundled_routines_path()) == "bundled routines"

@@ -8,13 +8,13 @@ import pytest
 from apphelpers import ManualClock, make_app, text_of
 from textual.widgets import Digits
 
-from tui.app import BacktoneApp
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.help import HelpScreen
-from tui.screens.routines import RoutinesScreen
-from tui.screens.session import SessionScreen
-from tui.screens.summary import SummaryScreen
-from tui.session import Status
+from tui.core.engine import Status
+from tui.ui.app import BacktoneApp
+from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.player import SessionScreen
+from tui.ui.screens.routine_list import RoutinesScreen
+from tui.ui.screens.summary import SummaryScreen
 
 
 class Started:

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from tui import settings
+from tui import paths
 from tui.cli import INIT_HEADER, build_parser, main
-from tui.routines import RoutineError, load_file
+from tui.core.loader import load_file
+from tui.core.model import RoutineError
 
-BUNDLED = settings.bundled_routines_path()
+BUNDLED = paths.bundled_routines_path()
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +26,7 @@ def wide_plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def user_file() -> Path:
-    return settings.user_routines_path()
+    return paths.user_routines_path()
 
 
 def run_cli(*argv: str) -> subprocess.CompletedProcess[str]:

@@ -29,9 +29,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import tui.store.database as history_module
 from tui import cli
-from tui import history as history_module
-from tui.history import (
+from tui.core.engine import Countdown, Event, Outcome, Session, Status
+from tui.core.loader import load_text
+from tui.core.plan import Plan, build_plan
+from tui.store import (
     DB_NAME,
     EXPORT_FIELDS,
     SCHEMA_VERSION,
@@ -44,9 +47,6 @@ from tui.history import (
     resume_session,
     start_recording,
 )
-from tui.plan import Plan, build_plan
-from tui.routines import load_text
-from tui.session import Countdown, Event, Outcome, Session, Status
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -630,10 +630,10 @@ def test_a_killed_process_loses_at_most_the_segment_in_progress(tmp_path: Path) 
     child = """
 import os, signal, sys
 from pathlib import Path
-from tui.history import HistoryStore
-from tui.plan import build_plan
-from tui.routines import load_text
-from tui.session import Session
+from tui.store import HistoryStore
+from tui.core.plan import build_plan
+from tui.core.loader import load_text
+from tui.core.engine import Session
 
 plan = build_plan(load_text(sys.stdin.read()).routine("short"))
 now = [1000.0]
@@ -785,15 +785,15 @@ def test_marking_interrupted_never_touches_a_live_session(world: World) -> None:
 def test_a_session_just_begun_is_never_an_orphan(world: World, monkeypatch) -> None:
     first, second = world.open(), world.open()
     seen: list[list[int]] = []
-    take_lock = first._lock
+    take_lock = first.locks.take
 
     def another_process_looks_first(session_id: int) -> bool:
         seen.append([r.id for r in second.orphans()])
         return take_lock(session_id)
 
-    monkeypatch.setattr(first, "_lock", another_process_looks_first)
+    monkeypatch.setattr(first.locks, "take", another_process_looks_first)
     session_id = first.begin(SHORT)
-    assert seen, "begin() no longer locks through _lock: update this test"
+    assert seen, "begin() no longer locks through locks.take: update this test"
     assert all(session_id not in ids for ids in seen)
 
 
@@ -819,20 +819,20 @@ def test_a_begin_that_fails_leaves_no_row_and_no_lock(
     first, second = world.open(), world.open()
     real = first.connection
     if failing == "the lock":
-        take_lock = first._lock
+        take_lock = first.locks.take
 
         def lock_then_fail(session_id: int) -> bool:
             take_lock(session_id)
             raise sqlite3.OperationalError("disk I/O error")
 
-        monkeypatch.setattr(first, "_lock", lock_then_fail)
+        monkeypatch.setattr(first.locks, "take", lock_then_fail)
     else:
         monkeypatch.setattr(first, "connection", FailingCommit(real))
     with pytest.raises(sqlite3.OperationalError):
         first.begin(SHORT)
     monkeypatch.undo()
     assert first.connection is real and not real.in_transaction  # rolled back, not left open
-    assert first._locks == {}
+    assert first.locks._held == {}
     assert list((world.data_dir / "locks").iterdir()) == []
     assert first.count() == second.count() == 0
     session_id = first.begin(SHORT)  # the store goes on working
@@ -1035,8 +1035,8 @@ def test_two_processes_migrating_at_once_migrate_once(
     connection.close()
     first = world.open()  # migrates while the second, below, still believes the file is v1
     reads = iter([1])
-    real = history_module._user_version
-    monkeypatch.setattr(history_module, "_user_version", lambda c: next(reads, None) or real(c))
+    real = history_module.user_version
+    monkeypatch.setattr(history_module, "user_version", lambda c: next(reads, None) or real(c))
     second = world.open()
     assert second.warning is None
     assert [r.id for r in second.sessions()] == [r.id for r in first.sessions()] == [7]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from apphelpers import ManualClock, make_app
 
-from tui.screens.session import SessionScreen
+from tui.ui.screens.player import SessionScreen
 
 KEYS = [
     "enter", "escape", "space", "up", "down", "left", "right", "home", "end", "tab",

@@ -33,7 +33,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[zipfile.ZipFile]
 
 def test_wheel_ships_the_data_files(wheel: zipfile.ZipFile) -> None:
     names = set(wheel.namelist())
-    assert {"tui/__init__.py", "tui/routines.py", "tui/cli.py"} <= names
+    assert {"tui/__init__.py", "tui/core/loader.py", "tui/ui/app.py", "tui/cli.py"} <= names
     assert "tui/routines.toml" in names
     assert "tui/styles.tcss" in names
     assert wheel.read("tui/routines.toml") == (REPO_ROOT / "routines.toml").read_bytes()
@@ -42,7 +42,7 @@ def test_wheel_ships_the_data_files(wheel: zipfile.ZipFile) -> None:
 
 
 def test_wheel_routines_are_valid(wheel: zipfile.ZipFile) -> None:
-    from tui.routines import load_bytes
+    from tui.core.loader import load_bytes
 
     book = load_bytes(wheel.read("tui/routines.toml"), "wheel:tui/routines.toml")
     assert {"daily-back", "gentle-short", "pregnancy-cat"} <= {r.id for r in book.routines}
@@ -57,13 +57,23 @@ def test_wheel_declares_the_backtone_command(wheel: zipfile.ZipFile) -> None:
 
 
 @pytest.mark.parametrize(
-    "module", ["tui.routines", "tui.plan", "tui.session", "tui.settings", "tui.history"]
+    "module",
+    [
+        "tui.core.loader",
+        "tui.core.plan",
+        "tui.core.engine",
+        "tui.core.summary",
+        "tui.store",
+        "tui.paths",
+        "tui.settings",
+        "tui.terminal",
+    ],
 )
 def test_core_modules_do_not_import_textual(module: str) -> None:
     code = (
         "import sys, importlib\n"
         f"importlib.import_module({module!r})\n"
-        "assert 'tui.app' not in sys.modules, 'tui.app imported'\n"
+        "assert 'tui.ui' not in sys.modules, 'tui.ui imported'\n"
         "print(sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.')))\n"
     )
     result = subprocess.run(
@@ -75,7 +85,7 @@ def test_core_modules_do_not_import_textual(module: str) -> None:
 
 def test_the_check_subprocess_can_see_textual() -> None:
     """The probe above would pass vacuously if textual were never importable at all."""
-    code = "import sys, tui.app; print('textual' in sys.modules)"
+    code = "import sys, tui.ui.app; print('textual' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=REPO_ROOT
     )

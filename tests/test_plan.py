@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tui.plan import Kind, Plan, Segment, build_plan, format_clock, format_length
-from tui.routines import Routine, load_file, load_text
+from tui.core.loader import load_file, load_text
+from tui.core.model import Routine
+from tui.core.plan import Kind, Plan, Segment, build_plan
+from tui.core.timefmt import format_clock, format_length
 
 P, W, R, S = Kind.PREPARE, Kind.WORK, Kind.REST, Kind.SWITCH
 
@@ -240,7 +242,7 @@ def test_bundled_routines_plan(bundled_plans: dict[str, Plan]) -> None:
 
 @pytest.fixture
 def bundled_plans() -> dict[str, Plan]:
-    from tui.settings import bundled_routines_path
+    from tui.paths import bundled_routines_path
 
     book = load_file(bundled_routines_path())
     return {r.id: build_plan(r) for r in book.routines}
@@ -258,7 +260,7 @@ def test_digest_is_stable(mixed: Plan) -> None:
 
 def test_digest_is_stable_across_processes(mixed: Plan) -> None:
     code = (
-        "import sys; from tui.plan import build_plan; from tui.routines import load_text; "
+        "import sys; from tui.core.plan import build_plan; from tui.core.loader import load_text; "
         "print(build_plan(load_text(sys.stdin.read()).routines[0]).digest())"
     )
     result = subprocess.run(

@@ -7,8 +7,8 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.plan import Kind, build_plan, routine_length, step_length
-from tui.routines import Exercise, Phase, Routine, Step, Timings
+from tui.core.model import Exercise, Phase, Routine, Step, Timings
+from tui.core.plan import Kind, build_plan, routine_length, step_length
 
 pause = st.sampled_from([0.0, 0.5, 1.0, 5.0, 15.0, 20.0])
 phase_seconds = st.one_of(st.none(), st.sampled_from([0.0, 1.0, 2.5, 5.0, 30.0]))

@@ -11,17 +11,9 @@ from typing import Any
 import pytest
 import tomli_w
 
-from tui.routines import (
-    Phase,
-    RoutineBook,
-    RoutineError,
-    Timings,
-    load_bytes,
-    load_file,
-    load_text,
-    parse_document,
-)
-from tui.settings import bundled_routines_path
+from tui.core.loader import load_bytes, load_file, load_text, parse_document
+from tui.core.model import Phase, RoutineBook, RoutineError, Timings
+from tui.paths import bundled_routines_path
 
 SOURCE = "test.toml"
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -14,16 +14,10 @@ import tomli_w
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from tui.plan import build_plan
-from tui.routines import (
-    TIMING_KEYS,
-    RoutineBook,
-    RoutineError,
-    load_bytes,
-    load_text,
-    parse_document,
-)
-from tui.settings import bundled_routines_path
+from tui.core.loader import load_bytes, load_text, parse_document
+from tui.core.model import TIMING_KEYS, RoutineBook, RoutineError
+from tui.core.plan import build_plan
+from tui.paths import bundled_routines_path
 
 SOURCE = "fuzz.toml"
 MESSAGE = re.compile(rf"^{re.escape(SOURCE)}(:\d+:\d+)?: .", re.DOTALL)

@@ -12,9 +12,7 @@ from collections.abc import Iterable
 import pytest
 from fakeclock import FakeClock
 
-from tui.plan import Kind, Plan, build_plan, format_clock
-from tui.routines import Routine, load_text
-from tui.session import (
+from tui.core.engine import (
     ADJUST_STEP,
     Countdown,
     Event,
@@ -25,9 +23,12 @@ from tui.session import (
     Session,
     SessionEnded,
     Status,
-    Summary,
-    summarize,
 )
+from tui.core.loader import load_text
+from tui.core.model import Routine
+from tui.core.plan import Kind, Plan, build_plan
+from tui.core.summary import Summary, summarize
+from tui.core.timefmt import format_clock
 
 DONE, SKIPPED = Outcome.DONE, Outcome.SKIPPED
 P, W, R, S = Kind.PREPARE, Kind.WORK, Kind.REST, Kind.SWITCH

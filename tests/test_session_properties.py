@@ -17,9 +17,7 @@ from fakeclock import FakeClock
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
-from tui.plan import Plan, build_plan
-from tui.routines import TIMING_KEYS, load_text
-from tui.session import (
+from tui.core.engine import (
     ADJUST_STEP,
     Countdown,
     Event,
@@ -31,8 +29,11 @@ from tui.session import (
     Session,
     SessionEnded,
     Status,
-    summarize,
 )
+from tui.core.loader import load_text
+from tui.core.model import TIMING_KEYS
+from tui.core.plan import Plan, build_plan
+from tui.core.summary import summarize
 
 EPS = 1e-6
 SETTINGS = settings(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from apphelpers import make_app
 
-from tui import settings
+from tui import paths
 from tui.settings import Settings, load_settings, save_settings
 
 
@@ -65,16 +65,16 @@ def test_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.Mo
 
 def test_paths_follow_the_environment(tmp_path: Path) -> None:
     env = {"BACKTONE_CONFIG": str(tmp_path / "c"), "BACKTONE_DATA": str(tmp_path / "d")}
-    assert settings.settings_path(env) == tmp_path / "c" / "settings.toml"
-    assert settings.resolve_data_dir(None, env) == tmp_path / "d"
-    assert settings.resolve_data_dir("x", env) == Path("x")
-    assert settings.resolve_routines_path(None, env) == settings.bundled_routines_path()
+    assert paths.settings_path(env) == tmp_path / "c" / "settings.toml"
+    assert paths.resolve_data_dir(None, env) == tmp_path / "d"
+    assert paths.resolve_data_dir("x", env) == Path("x")
+    assert paths.resolve_routines_path(None, env) == paths.bundled_routines_path()
     (tmp_path / "c").mkdir()
     (tmp_path / "c" / "routines.toml").write_text("schema = 1")
-    assert settings.resolve_routines_path(None, env) == tmp_path / "c" / "routines.toml"
+    assert paths.resolve_routines_path(None, env) == tmp_path / "c" / "routines.toml"
     env["BACKTONE_ROUTINES"] = "/elsewhere.toml"
-    assert settings.resolve_routines_path(None, env) == Path("/elsewhere.toml")
-    assert settings.resolve_routines_path("given.toml", env) == Path("given.toml")
+    assert paths.resolve_routines_path(None, env) == Path("/elsewhere.toml")
+    assert paths.resolve_routines_path("given.toml", env) == Path("given.toml")
 
 
 async def test_theme_and_bell_are_remembered(tmp_path: Path) -> None:

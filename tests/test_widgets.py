@@ -9,10 +9,10 @@ from apphelpers import ManualClock, make_app
 from rich.console import Console
 from textual.widgets import Digits
 
-from tui import settings
-from tui.screens.session import SessionScreen
-from tui.widgets.ascii_digits import AsciiDigits, ascii_figures
-from tui.widgets.bar import AsciiBlockBar, BlockBar, QuietProgressBar
+from tui import terminal
+from tui.ui.screens.player import SessionScreen
+from tui.ui.widgets.ascii_digits import AsciiDigits, ascii_figures
+from tui.ui.widgets.bar import AsciiBlockBar, BlockBar, QuietProgressBar
 
 
 def cells(bar: BlockBar, width: int = 10) -> list[tuple[str, bool]]:
@@ -79,7 +79,7 @@ def test_ascii_figures_are_three_rows_of_ascii() -> None:
     ],
 )
 def test_terminal_is_ascii(env: dict[str, str], utf8_mode: bool, ascii_only: bool) -> None:
-    assert settings.terminal_is_ascii(env, utf8_mode) is ascii_only
+    assert terminal.terminal_is_ascii(env, utf8_mode) is ascii_only
 
 
 async def test_bars_never_wake_by_themselves(tmp_path: Path) -> None:

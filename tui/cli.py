@@ -10,9 +10,10 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from tui import settings
-from tui.plan import routine_length
-from tui.routines import RoutineBook, RoutineError, load_file
+from tui import paths, settings, terminal
+from tui.core.loader import load_file
+from tui.core.model import RoutineBook, RoutineError
+from tui.core.plan import routine_length
 
 EXIT_OK = 0
 EXIT_BAD_DATA = 1
@@ -136,9 +137,9 @@ def _date(text: str) -> date:
 
 
 def _history(args: argparse.Namespace) -> int:
-    from tui.history import DB_NAME, HistoryStore, HistoryUnavailable, SessionRow, export
+    from tui.store import DB_NAME, HistoryStore, HistoryUnavailable, SessionRow, export
 
-    data_dir = settings.resolve_data_dir(args.data_dir)
+    data_dir = paths.resolve_data_dir(args.data_dir)
     rows: list[SessionRow] = []
     if (data_dir / DB_NAME).exists():
         try:
@@ -159,7 +160,7 @@ def _history(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from tui.plan import format_duration
+    from tui.core.timefmt import format_duration
 
     table = Table(title=f"Sessions in {data_dir / DB_NAME}", title_justify="left")
     for column, justify in [
@@ -183,7 +184,7 @@ def _history(args: argparse.Namespace) -> int:
 
 
 def _load(args: argparse.Namespace) -> RoutineBook:
-    return load_file(settings.resolve_routines_path(args.routines))
+    return load_file(paths.resolve_routines_path(args.routines))
 
 
 def _print_problems(error: RoutineError, file: TextIO | None = None) -> None:
@@ -214,7 +215,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    path = Path(args.file) if args.file else settings.resolve_routines_path(args.routines)
+    path = Path(args.file) if args.file else paths.resolve_routines_path(args.routines)
     try:
         book = load_file(path)
     except RoutineError as error:
@@ -242,7 +243,7 @@ INIT_HEADER = """\
 
 
 def _init(args: argparse.Namespace) -> int:
-    target = settings.user_routines_path()
+    target = paths.user_routines_path()
     if target.exists() and not args.force:
         print(
             f"{target} already exists; not overwriting it. Use `backtone init --force` to replace "
@@ -250,7 +251,7 @@ def _init(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_BAD_DATA
-    content = INIT_HEADER + settings.bundled_routines_path().read_text(encoding="utf-8")
+    content = INIT_HEADER + paths.bundled_routines_path().read_text(encoding="utf-8")
     try:
         settings.write_atomically(target, content.encode("utf-8"))
     except OSError as error:
@@ -262,7 +263,7 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _open_app(args: argparse.Namespace) -> int:
-    routines_path = settings.resolve_routines_path(args.routines)
+    routines_path = paths.resolve_routines_path(args.routines)
     book: RoutineBook | None = None
     problem: RoutineError | None = None
     try:
@@ -293,16 +294,16 @@ def _open_app(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
 
-    from tui.app import BacktoneApp
+    from tui.ui.app import BacktoneApp
 
     app = BacktoneApp(
         routines_path=routines_path,
         book=book,
         problem=problem,
-        data_dir=settings.resolve_data_dir(args.data_dir),
+        data_dir=paths.resolve_data_dir(args.data_dir),
         bell=False if args.no_bell else None,
         start_routine=routine_id,
-        ascii_only=settings.terminal_is_ascii(),
+        ascii_only=terminal.terminal_is_ascii(),
     )
     app.run()
     return app.return_code or EXIT_OK

@@ -7,17 +7,17 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from tui.plan import routine_length
+from tui.core.plan import routine_length
 
 if TYPE_CHECKING:
-    from tui.app import BacktoneApp
+    from tui.ui.app import BacktoneApp
 
 
 class RoutineCommands(Provider):
     """ "Start: Daily back care" for every routine, searchable by name or id."""
 
     def _commands(self) -> list[tuple[str, str, object]]:
-        from tui.screens.routines import RoutinesScreen
+        from tui.ui.screens.routine_list import RoutinesScreen
 
         app: BacktoneApp = self.app  # type: ignore[assignment]
         if app.book is None or not isinstance(self.screen, RoutinesScreen):

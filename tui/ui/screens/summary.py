@@ -10,8 +10,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from tui.plan import format_duration
-from tui.session import Session, summarize
+from tui.core.engine import Session
+from tui.core.summary import summarize
+from tui.core.timefmt import format_duration
 
 
 class SummaryScreen(Screen[None]):
@@ -74,7 +75,7 @@ class SummaryScreen(Screen[None]):
         self.app.show_history()  # type: ignore[attr-defined]
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from tui.ui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(self))
 

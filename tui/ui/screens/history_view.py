@@ -12,8 +12,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
 
-from tui.history import HistoryStore, SessionRow
-from tui.plan import format_duration
+from tui.core.timefmt import format_duration
+from tui.store import HistoryStore, SessionRow
 
 PAGE = 100
 
@@ -124,7 +124,7 @@ class HistoryScreen(Screen[None]):
             self.app.push_screen(SessionDetailScreen(self.store, row))
 
     def action_delete(self) -> None:
-        from tui.screens.confirm import ConfirmScreen
+        from tui.ui.screens.confirm import ConfirmScreen
 
         row = self.current
         if row is None:
@@ -166,7 +166,7 @@ class HistoryScreen(Screen[None]):
         self.dismiss()
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from tui.ui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(self))
 

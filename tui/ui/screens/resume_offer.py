@@ -8,8 +8,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from tui.history import SessionRow
-from tui.plan import format_duration
+from tui.core.timefmt import format_duration
+from tui.store import SessionRow
 
 
 class ResumeScreen(ModalScreen[str | None]):

@@ -16,21 +16,22 @@ from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from tui import settings
-from tui.commands import RoutineCommands
-from tui.plan import Plan, build_plan
-from tui.routines import Routine, RoutineBook, RoutineError, load_file
-from tui.session import Clock, Session
+from tui import paths, settings
+from tui.core.engine import Clock, Session
+from tui.core.loader import load_file
+from tui.core.model import Routine, RoutineBook, RoutineError
+from tui.core.plan import Plan, build_plan
+from tui.ui.palette import RoutineCommands
 
 if TYPE_CHECKING:
-    from tui.history import HistoryStore, Recorder, SessionRow
+    from tui.store import HistoryStore, Recorder, SessionRow
 
 
 HISTORY_OPEN_DELAY = 0.15  # seconds after start-up
 
 
 class BacktoneApp(App[None]):
-    CSS_PATH = str(settings.stylesheet_path())
+    CSS_PATH = str(paths.stylesheet_path())
     TITLE = "backtone"
     COMMANDS = App.COMMANDS | {RoutineCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
@@ -60,7 +61,7 @@ class BacktoneApp(App[None]):
         self.data_dir = data_dir
         self.clock = clock
         self.start_routine = start_routine
-        self.settings_path = (config_dir or settings.config_dir()) / "settings.toml"
+        self.settings_path = (config_dir or paths.config_dir()) / "settings.toml"
         self.user_settings, self.settings_warning = settings.load_settings(self.settings_path)
         self.bell_on = self.user_settings.bell if bell is None else bell
         self.store: HistoryStore | None = None
@@ -76,7 +77,7 @@ class BacktoneApp(App[None]):
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.settings_warning:
             self.notify(self.settings_warning, severity="warning", timeout=8)
-        from tui.screens.routines import RoutinesScreen
+        from tui.ui.screens.routine_list import RoutinesScreen
 
         self.push_screen(RoutinesScreen())
         if self.problem is not None:
@@ -97,7 +98,7 @@ class BacktoneApp(App[None]):
         if self._history_tried:
             return
         self._history_tried = True
-        from tui.history import HistoryStore, HistoryUnavailable
+        from tui.store import HistoryStore, HistoryUnavailable
 
         if self.data_dir is not None:
             try:
@@ -116,7 +117,7 @@ class BacktoneApp(App[None]):
 
     def _offer_resume(self) -> None:
         """Offer each session a vanished process left active, then carry on starting up."""
-        from tui.screens.resume import ResumeScreen
+        from tui.ui.screens.resume_offer import ResumeScreen
 
         orphans = []
         if self.store is not None and self.book is not None:
@@ -143,7 +144,7 @@ class BacktoneApp(App[None]):
             self.start_session(self.book.routine(routine_id))
 
     def _resume_answered(self, row: SessionRow, plan: Plan | None, answer: str | None) -> None:
-        from tui.history import resume_session
+        from tui.store import resume_session
 
         assert self.store is not None
         if answer == "resume" and plan is not None and self.store.claim(row.id):
@@ -174,7 +175,7 @@ class BacktoneApp(App[None]):
             return False
         self.book = book
         self.problem = None
-        from tui.screens.routines import RoutinesScreen
+        from tui.ui.screens.routine_list import RoutinesScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, RoutinesScreen):
@@ -182,7 +183,7 @@ class BacktoneApp(App[None]):
         return True
 
     def show_problem(self, error: RoutineError) -> None:
-        from tui.screens.problems import ProblemsScreen
+        from tui.ui.screens.problems import ProblemsScreen
 
         self.problem = error
         if isinstance(self.screen, ProblemsScreen):
@@ -202,7 +203,7 @@ class BacktoneApp(App[None]):
             )
             return
         path = self.routines_path
-        if path.resolve() == settings.bundled_routines_path().resolve():
+        if path.resolve() == paths.bundled_routines_path().resolve():
             self.notify(
                 "These are the bundled routines. Run `backtone init` to get your own copy to edit.",
                 title="Bundled routines",
@@ -229,7 +230,7 @@ class BacktoneApp(App[None]):
         session = Session(build_plan(routine), clock=self.clock)
         recorder = None
         if self.store is not None:
-            from tui.history import start_recording
+            from tui.store import start_recording
 
             try:
                 recorder = start_recording(self.store, session, str(self.routines_path))
@@ -238,7 +239,7 @@ class BacktoneApp(App[None]):
         self._play(session, recorder)
 
     def _play(self, session: Session, recorder: Recorder | None) -> None:
-        from tui.screens.session import SessionScreen
+        from tui.ui.screens.player import SessionScreen
 
         self.push_screen(SessionScreen(session, recorder))
 
@@ -249,13 +250,13 @@ class BacktoneApp(App[None]):
                 f"History is off: {self.history_problem or 'no data dir'}.", severity="warning"
             )
             return
-        from tui.screens.history import HistoryScreen
+        from tui.ui.screens.history_view import HistoryScreen
 
         self.push_screen(HistoryScreen(self.store))
 
     async def action_quit(self) -> None:
         """Ctrl+Q quits at once; a session playing is stopped and saved first."""
-        from tui.screens.session import SessionScreen
+        from tui.ui.screens.player import SessionScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, SessionScreen):

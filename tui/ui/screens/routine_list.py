@@ -17,12 +17,13 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui import settings
-from tui.plan import Length, format_length, routine_length, step_length
-from tui.routines import Routine, RoutineBook, Step
+from tui import paths
+from tui.core.model import Routine, RoutineBook, Step
+from tui.core.plan import Length, routine_length, step_length
+from tui.core.timefmt import format_length
 
 if TYPE_CHECKING:
-    from tui.app import BacktoneApp
+    from tui.ui.app import BacktoneApp
 
 
 FILE_CHECK_SECONDS = 2.0
@@ -41,7 +42,7 @@ def source_label(path: Path) -> str:
     """Where the routines come from, short enough for the Header: ~ for home, and no
     site-packages path for the bundled file."""
     try:
-        if path.resolve() == settings.bundled_routines_path().resolve():
+        if path.resolve() == paths.bundled_routines_path().resolve():
             return "bundled routines"
         return f"~/{path.resolve().relative_to(Path.home())}"
     except (OSError, ValueError):
@@ -227,7 +228,7 @@ class RoutinesScreen(Screen[None]):
         self.backtone.edit_routines()
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from tui.ui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(self))
 

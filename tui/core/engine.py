@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from tui.plan import Kind, Plan, Segment
+from tui.core.plan import Plan, Segment
 
 Clock = Callable[[], float]
 ADJUST_STEP = 5.0
@@ -98,6 +98,25 @@ class Session:
         self._deadline: float | None = None
         self._mark = 0.0  # time already counted into active or paused seconds
         self._countdown_said = math.inf
+
+    @classmethod
+    def restore(
+        cls,
+        plan: Plan,
+        *,
+        index: int,
+        outcomes: Mapping[int, Outcome],
+        active_seconds: float,
+        paused_seconds: float,
+        clock: Clock = time.monotonic,
+    ) -> Session:
+        """A session picked up where an interrupted one stopped: at the segment that was
+        playing, with what was done before it and the time already spent."""
+        session = cls(plan, clock=clock, start_index=index)
+        session.outcomes = {i: o for i, o in outcomes.items() if 0 <= i < session.index}
+        session.active_seconds = active_seconds
+        session.paused_seconds = paused_seconds
+        return session
 
     # -- reading the state -----------------------------------------------------------------
 
@@ -316,11 +335,16 @@ class Session:
 
     def _advance(self, at: float) -> list[Event]:
         if self.index + 1 >= len(self.plan.segments):
-            self._deadline = None
-            self._remaining = 0.0
-            self.status = Status.FINISHED
-            return [SessionEnded(completed=True)]
+            return self._finish()
         return self._enter(self.index + 1, at)
+
+    def _finish(self) -> list[Event]:
+        """The only way to FINISHED: the last segment is over, or everything left was skipped."""
+        self.index = len(self.plan.segments) - 1
+        self._deadline = None
+        self._remaining = 0.0
+        self.status = Status.FINISHED
+        return [SessionEnded(completed=True)]
 
     def _jump_forward(self, target_of: Callable[[], int]) -> list[Event]:
         """Skip ahead to the target, marking what is passed over as skipped."""
@@ -337,11 +361,7 @@ class Session:
             self.outcomes[index] = Outcome.SKIPPED
             events.append(SegmentEnded(self.plan.segments[index], Outcome.SKIPPED, 0.0))
         if target >= len(self.plan.segments):
-            self.index = len(self.plan.segments) - 1
-            self._deadline = None
-            self._remaining = 0.0
-            self.status = Status.FINISHED
-            return [*events, SessionEnded(completed=True)]
+            return [*events, *self._finish()]
         return [*events, *self._enter(target, now)]
 
     def _jump_back(self, target_of: Callable[[], int]) -> list[Event]:
@@ -381,38 +401,3 @@ class Session:
             return min(1.0, max(0.0, done / count)) if count > 0 else 1.0
         done = before[self.index] - before[start] + self.segment.planned * phase
         return min(1.0, max(0.0, done / total))
-
-
-@dataclass(frozen=True)
-class Summary:
-    """How a session went, for the summary screen and the history."""
-
-    routine_name: str
-    completed: bool
-    active_seconds: float
-    paused_seconds: float
-    segments_done: int
-    segments_skipped: int
-    segments_total: int
-    skipped_exercises: tuple[tuple[str, int], ...]  # (exercise name, work phases skipped)
-
-
-def summarize(session: Session) -> Summary:
-    progress = session.progress()
-    skipped_by_exercise: dict[str, int] = {}
-    for index, outcome in session.outcomes.items():
-        segment = session.plan.segments[index]
-        if outcome is Outcome.SKIPPED and segment.kind is Kind.WORK:
-            name = segment.exercise.name
-            skipped_by_exercise[name] = skipped_by_exercise.get(name, 0) + 1
-    values = list(session.outcomes.values())
-    return Summary(
-        routine_name=session.plan.routine.name,
-        completed=session.status is Status.FINISHED,
-        active_seconds=progress.active_seconds,
-        paused_seconds=progress.paused_seconds,
-        segments_done=values.count(Outcome.DONE),
-        segments_skipped=values.count(Outcome.SKIPPED),
-        segments_total=len(session.plan.segments),
-        skipped_exercises=tuple(skipped_by_exercise.items()),
-    )

@@ -15,21 +15,15 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Digits, Footer, Header, Label, Static
 
-from tui.plan import Kind, Segment, format_clock, format_duration
-from tui.session import (
-    ADJUST_STEP,
-    Countdown,
-    Event,
-    SegmentStarted,
-    Session,
-    SessionEnded,
-)
-from tui.widgets.ascii_digits import AsciiDigits
-from tui.widgets.bar import QuietProgressBar
+from tui.core.engine import ADJUST_STEP, Countdown, Event, SegmentStarted, Session, SessionEnded
+from tui.core.plan import Kind, Segment
+from tui.core.timefmt import format_clock, format_duration
+from tui.ui.widgets.ascii_digits import AsciiDigits
+from tui.ui.widgets.bar import QuietProgressBar
 
 if TYPE_CHECKING:
-    from tui.app import BacktoneApp
-    from tui.history import Recorder
+    from tui.store import Recorder
+    from tui.ui.app import BacktoneApp
 
 WAKE_MARGIN = 0.004  # wake just after the second turns, never just before it
 FLASH_SECONDS = 0.25
@@ -271,7 +265,7 @@ class SessionScreen(Screen[None]):
     # -- ending ------------------------------------------------------------------------------
 
     def _finish(self) -> None:
-        from tui.screens.summary import SummaryScreen
+        from tui.ui.screens.summary import SummaryScreen
 
         if self._timer is not None:
             self._timer.stop()
@@ -323,12 +317,12 @@ class SessionScreen(Screen[None]):
         self.notify(f"Bell {'on' if self.backtone.bell_on else 'off'}", timeout=2)
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from tui.ui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(self))
 
     def action_stop(self) -> None:
-        from tui.screens.confirm import ConfirmScreen
+        from tui.ui.screens.confirm import ConfirmScreen
 
         self._was_running_before_dialog = self.session.running
         self._apply(self.session.pause())

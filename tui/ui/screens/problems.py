@@ -11,10 +11,10 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from tui.routines import RoutineError
+from tui.core.model import RoutineError
 
 if TYPE_CHECKING:
-    from tui.app import BacktoneApp
+    from tui.ui.app import BacktoneApp
 
 
 class ProblemsScreen(Screen[None]):
@@ -83,7 +83,7 @@ class ProblemsScreen(Screen[None]):
             self.dismiss()
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from tui.ui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(self))
 

@@ -7,14 +7,25 @@ TOML syntax) and raises a single `RoutineError` holding all of them.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
+
+from tui.core.model import (
+    TIMING_KEYS,
+    Exercise,
+    Phase,
+    Routine,
+    RoutineBook,
+    RoutineError,
+    Step,
+    Timings,
+    closest_match,
+)
 
 SCHEMA_VERSION = 1
 MAX_SECONDS = 3600.0
@@ -22,88 +33,6 @@ MAX_COUNT = 500
 ID_PATTERN = re.compile(r"^[a-z0-9-]+$")
 
 T = TypeVar("T")
-
-
-class RoutineError(Exception):
-    """A routine file that cannot be used, with every problem found in it."""
-
-    def __init__(self, source: str, problems: Iterable[str]) -> None:
-        self.source = source
-        self.problems: tuple[str, ...] = tuple(problems) or (f"{source}: unusable routine file",)
-        super().__init__("\n".join(self.problems))
-
-
-@dataclass(frozen=True)
-class Timings:
-    """Seconds of the pauses around exercises; each may be overridden per routine and step."""
-
-    prepare: float = 5.0
-    rest: float = 15.0
-    rest_between_sets: float = 20.0
-    rest_between_reps: float = 0.0
-    switch_sides: float = 5.0
-
-
-TIMING_KEYS = tuple(f.name for f in fields(Timings))
-
-
-@dataclass(frozen=True)
-class Phase:
-    name: str
-    seconds: float | None = None  # None: untimed, the session waits for the person
-    hold: bool = False
-
-
-@dataclass(frozen=True)
-class Exercise:
-    id: str
-    name: str
-    phases: tuple[Phase, ...]
-    setup: str = ""
-    cues: tuple[str, ...] = ()
-    notes: str = ""
-    tags: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Step:
-    exercise: Exercise
-    reps: int = 1
-    sets: int = 1
-    sides: tuple[str, ...] = ()
-    hold: float | None = None
-    timings: Timings = field(default_factory=Timings)
-
-    def phase_seconds(self, phase: Phase) -> float | None:
-        """The phase's length in this step: a step's `hold` replaces every hold phase's."""
-        if phase.hold and self.hold is not None:
-            return self.hold
-        return phase.seconds
-
-
-@dataclass(frozen=True)
-class Routine:
-    id: str
-    name: str
-    steps: tuple[Step, ...]
-    description: str = ""
-    timings: Timings = field(default_factory=Timings)
-
-
-@dataclass(frozen=True)
-class RoutineBook:
-    source: str
-    exercises: Mapping[str, Exercise]
-    routines: tuple[Routine, ...]
-
-    def routine(self, routine_id: str) -> Routine:
-        for routine in self.routines:
-            if routine.id == routine_id:
-                return routine
-        raise KeyError(routine_id)
-
-    def suggest(self, routine_id: str) -> str | None:
-        return _closest(routine_id, [r.id for r in self.routines])
 
 
 def load_file(path: Path | str) -> RoutineBook:
@@ -173,11 +102,6 @@ def parse_document(document: Mapping[str, Any], source: str = "<routines>") -> R
     return _Parser(source).parse(document)
 
 
-def _closest(word: str, candidates: Iterable[str]) -> str | None:
-    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return matches[0] if matches else None
-
-
 def _kind(value: object) -> str:
     names = {
         bool: "a boolean",
@@ -220,7 +144,7 @@ class _Parser:
         for key in table:
             if key in allowed:
                 continue
-            guess = _closest(key, allowed)
+            guess = closest_match(key, allowed)
             hint = f" (did you mean `{guess}`?)" if guess else f" (allowed: {', '.join(allowed)})"
             self.fail(_join(path, key), f"unknown key{hint}")
 
@@ -471,7 +395,7 @@ class _Parser:
         exercise_id = self.text(table, "exercise", path, required=True)
         exercise = exercises.get(exercise_id)
         if exercise_id and exercise_id not in self.known_exercises:
-            guess = _closest(exercise_id, self.known_exercises)
+            guess = closest_match(exercise_id, self.known_exercises)
             hint = f" (did you mean {guess!r}?)" if guess else ""
             self.fail(_join(path, "exercise"), f"unknown exercise {exercise_id!r}{hint}")
         reps = self.count(table, "reps", path)

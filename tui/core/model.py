@@ -1,0 +1,94 @@
+"""The routine model: frozen dataclasses for exercises, steps and routines, and RoutineError."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+
+
+class RoutineError(Exception):
+    """A routine file that cannot be used, with every problem found in it."""
+
+    def __init__(self, source: str, problems: Iterable[str]) -> None:
+        self.source = source
+        self.problems: tuple[str, ...] = tuple(problems) or (f"{source}: unusable routine file",)
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass(frozen=True)
+class Timings:
+    """Seconds of the pauses around exercises; each may be overridden per routine and step."""
+
+    prepare: float = 5.0
+    rest: float = 15.0
+    rest_between_sets: float = 20.0
+    rest_between_reps: float = 0.0
+    switch_sides: float = 5.0
+
+
+TIMING_KEYS = tuple(f.name for f in fields(Timings))
+
+
+@dataclass(frozen=True)
+class Phase:
+    name: str
+    seconds: float | None = None  # None: untimed, the session waits for the person
+    hold: bool = False
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    name: str
+    phases: tuple[Phase, ...]
+    setup: str = ""
+    cues: tuple[str, ...] = ()
+    notes: str = ""
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Step:
+    exercise: Exercise
+    reps: int = 1
+    sets: int = 1
+    sides: tuple[str, ...] = ()
+    hold: float | None = None
+    timings: Timings = field(default_factory=Timings)
+
+    def phase_seconds(self, phase: Phase) -> float | None:
+        """The phase's length in this step: a step's `hold` replaces every hold phase's."""
+        if phase.hold and self.hold is not None:
+            return self.hold
+        return phase.seconds
+
+
+@dataclass(frozen=True)
+class Routine:
+    id: str
+    name: str
+    steps: tuple[Step, ...]
+    description: str = ""
+    timings: Timings = field(default_factory=Timings)
+
+
+@dataclass(frozen=True)
+class RoutineBook:
+    source: str
+    exercises: Mapping[str, Exercise]
+    routines: tuple[Routine, ...]
+
+    def routine(self, routine_id: str) -> Routine:
+        for routine in self.routines:
+            if routine.id == routine_id:
+                return routine
+        raise KeyError(routine_id)
+
+    def suggest(self, routine_id: str) -> str | None:
+        return closest_match(routine_id, [r.id for r in self.routines])
+
+
+def closest_match(word: str, candidates: Iterable[str]) -> str | None:
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return matches[0] if matches else None

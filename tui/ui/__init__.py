@@ -1,0 +1,1 @@
+"""The Textual UI: the app, its screens and widgets; logic lives below, in core and store."""
