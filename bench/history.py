@@ -39,7 +39,8 @@ import textual  # noqa: E402
 from tui.core.loader import load_file  # noqa: E402
 from tui.core.plan import Plan, build_plan  # noqa: E402
 from tui.paths import bundled_routines_path  # noqa: E402
-from tui.store import DB_NAME, HistoryStore  # noqa: E402
+from tui.store.database import DB_NAME  # noqa: E402
+from tui.store.sessions import HistoryStore  # noqa: E402
 
 RUNS = 5
 SIZES = [(1_000, 365), (10_000, 3_650)]  # sessions, days of daily use ending yesterday

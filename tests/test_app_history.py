@@ -10,7 +10,8 @@ from textual.widgets import DataTable
 from tui.core.engine import Session
 from tui.core.loader import load_file
 from tui.core.plan import build_plan
-from tui.store import HistoryStore, start_recording
+from tui.store.recorder import start_recording
+from tui.store.sessions import HistoryStore
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.history_view import HistoryScreen, SessionDetailScreen
 from tui.ui.screens.player import SessionScreen

@@ -34,19 +34,11 @@ from tui import cli
 from tui.core.engine import Countdown, Event, Outcome, Session, Status
 from tui.core.loader import load_text
 from tui.core.plan import Plan, build_plan
-from tui.store import (
-    DB_NAME,
-    EXPORT_FIELDS,
-    SCHEMA_VERSION,
-    HistoryStore,
-    HistoryUnavailable,
-    Recorder,
-    SessionRow,
-    export,
-    export_text,
-    resume_session,
-    start_recording,
-)
+from tui.store.database import DB_NAME, SCHEMA_VERSION
+from tui.store.export import EXPORT_FIELDS, export, export_text
+from tui.store.recorder import Recorder, resume_session, start_recording
+from tui.store.rows import HistoryUnavailable, SessionRow
+from tui.store.sessions import HistoryStore
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -630,7 +622,7 @@ def test_a_killed_process_loses_at_most_the_segment_in_progress(tmp_path: Path) 
     child = """
 import os, signal, sys
 from pathlib import Path
-from tui.store import HistoryStore
+from tui.store.sessions import HistoryStore
 from tui.core.plan import build_plan
 from tui.core.loader import load_text
 from tui.core.engine import Session

@@ -137,7 +137,10 @@ def _date(text: str) -> date:
 
 
 def _history(args: argparse.Namespace) -> int:
-    from tui.store import DB_NAME, HistoryStore, HistoryUnavailable, SessionRow, export
+    from tui.store.database import DB_NAME
+    from tui.store.export import export
+    from tui.store.rows import HistoryUnavailable, SessionRow
+    from tui.store.sessions import HistoryStore
 
     data_dir = paths.resolve_data_dir(args.data_dir)
     rows: list[SessionRow] = []

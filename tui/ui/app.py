@@ -24,7 +24,9 @@ from tui.core.plan import Plan, build_plan
 from tui.ui.palette import RoutineCommands
 
 if TYPE_CHECKING:
-    from tui.store import HistoryStore, Recorder, SessionRow
+    from tui.store.recorder import Recorder
+    from tui.store.rows import SessionRow
+    from tui.store.sessions import HistoryStore
 
 
 HISTORY_OPEN_DELAY = 0.15  # seconds after start-up
@@ -98,7 +100,8 @@ class BacktoneApp(App[None]):
         if self._history_tried:
             return
         self._history_tried = True
-        from tui.store import HistoryStore, HistoryUnavailable
+        from tui.store.rows import HistoryUnavailable
+        from tui.store.sessions import HistoryStore
 
         if self.data_dir is not None:
             try:
@@ -144,7 +147,7 @@ class BacktoneApp(App[None]):
             self.start_session(self.book.routine(routine_id))
 
     def _resume_answered(self, row: SessionRow, plan: Plan | None, answer: str | None) -> None:
-        from tui.store import resume_session
+        from tui.store.recorder import resume_session
 
         assert self.store is not None
         if answer == "resume" and plan is not None and self.store.claim(row.id):
@@ -230,7 +233,7 @@ class BacktoneApp(App[None]):
         session = Session(build_plan(routine), clock=self.clock)
         recorder = None
         if self.store is not None:
-            from tui.store import start_recording
+            from tui.store.recorder import start_recording
 
             try:
                 recorder = start_recording(self.store, session, str(self.routines_path))

@@ -13,7 +13,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
 
 from tui.core.timefmt import format_duration
-from tui.store import HistoryStore, SessionRow
+from tui.store.rows import SessionRow
+from tui.store.sessions import HistoryStore
 
 PAGE = 100
 

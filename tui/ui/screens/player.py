@@ -22,7 +22,7 @@ from tui.ui.widgets.ascii_digits import AsciiDigits
 from tui.ui.widgets.bar import QuietProgressBar
 
 if TYPE_CHECKING:
-    from tui.store import Recorder
+    from tui.store.recorder import Recorder
     from tui.ui.app import BacktoneApp
 
 WAKE_MARGIN = 0.004  # wake just after the second turns, never just before it

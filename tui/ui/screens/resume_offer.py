@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui.core.timefmt import format_duration
-from tui.store import SessionRow
+from tui.store.rows import SessionRow
 
 
 class ResumeScreen(ModalScreen[str | None]):
