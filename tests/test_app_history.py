@@ -53,7 +53,7 @@ async def test_a_finished_session_is_in_the_table_with_details(tmp_path: Path) -
         table = app.screen.query_one("#sessions", DataTable)
         assert table.row_count == 1
         row = table.get_row_at(0)
-        assert row[1] == "Only eggs"
+        assert str(row[1]) == "Only eggs"
         assert row[2] == "0:10"
         assert row[3] == "100%"
         assert str(row[4]) == "completed"
@@ -62,7 +62,7 @@ async def test_a_finished_session_is_in_the_table_with_details(tmp_path: Path) -
         assert isinstance(app.screen, SessionDetailScreen)
         segments = app.screen.query_one("#segments", DataTable)
         assert segments.row_count == 3
-        assert segments.get_row_at(1)[2] == "Hug knees to chest"
+        assert str(segments.get_row_at(1)[2]) == "Hug knees to chest"
         await pilot.press("escape")
         assert isinstance(app.screen, HistoryScreen)
 

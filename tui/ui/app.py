@@ -1,17 +1,16 @@
-"""The Textual application: holds the loaded routines and settings, and switches screens."""
+"""The Textual application: holds the loaded routines, the history store and the settings, and
+wires the screens together. Screens post messages (tui.ui.messages) or dismiss with a result;
+everything that decides lives below the UI."""
 
 from __future__ import annotations
 
-import os
-import shlex
-import shutil
-import sqlite3
 import subprocess
 import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import on, work
 from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -20,16 +19,19 @@ from tui import paths, settings
 from tui.core.engine import Clock, Session
 from tui.core.loader import load_file
 from tui.core.model import Routine, RoutineBook, RoutineError
-from tui.core.plan import Plan, build_plan
+from tui.core.plan import build_plan
+from tui.core.resumption import plan_to_resume
+from tui.ui import messages
+from tui.ui.editor import EditorProblem, find_editor
 from tui.ui.palette import RoutineCommands
 
 if TYPE_CHECKING:
     from tui.store.recorder import Recorder
-    from tui.store.rows import SessionRow
     from tui.store.sessions import HistoryStore
 
 
-HISTORY_OPEN_DELAY = 0.15  # seconds after start-up
+HISTORY_OPEN_DELAY = 0.15  # seconds after start-up: the first frame goes out first
+FILE_STAMP = tuple[float, int] | None
 
 
 class BacktoneApp(App[None]):
@@ -39,6 +41,7 @@ class BacktoneApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-tiny"), (10, "-short"), (20, "-compact"), (24, "-tall")]
     BINDINGS = [
+        Binding("question_mark", "help", "Help", tooltip="Every key of this screen"),
         Binding("ctrl+z", "suspend_process", "Suspend", show=False),
     ]
 
@@ -67,190 +70,236 @@ class BacktoneApp(App[None]):
         self.user_settings, self.settings_warning = settings.load_settings(self.settings_path)
         self.bell_on = self.user_settings.bell if bell is None else bell
         self.store: HistoryStore | None = None
-        self._routines_stamp = _file_stamp(routines_path)
         self.history_problem: str | None = None
         self._history_tried = False
+        self._routines_stamp = _file_stamp(routines_path)
 
-    # -- start-up ----------------------------------------------------------------------------
+    # -- start-up: one sequence ----------------------------------------------------------------
 
     def on_mount(self) -> None:
         if self.user_settings.theme in self.available_themes:
             self.theme = self.user_settings.theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.settings_warning:
-            self.notify(self.settings_warning, severity="warning", timeout=8)
-        from tui.ui.screens.routine_list import RoutinesScreen
-
-        self.push_screen(RoutinesScreen())
-        if self.problem is not None:
-            self.show_problem(self.problem)
-        # The store opens once the first frame is out, Footer included, so the routines show
-        # at once (opening a new store costs ~20 ms); `backtone run` needs it right away.
-        if self.start_routine:
-            self.call_after_refresh(self._open_history)
+            self.notify(self.settings_warning, severity="warning", timeout=8, markup=False)
+        if self.start_routine is None:
+            self._show_routines()
+            # Opening a new store costs ~20 ms: the routines show first.
+            self.set_timer(HISTORY_OPEN_DELAY, self._start_up)
         else:
-            self.set_timer(HISTORY_OPEN_DELAY, self._open_history)
+            # `backtone run` goes straight to its session, without styling the Routines
+            # screen first; that screen is built when the session is over.
+            self.call_after_refresh(self._start_up)
+        if self.problem is not None:
+            self._show_problem(self.problem)
 
-    def _open_history(self) -> None:
+    @work(exclusive=True, group="start-up")
+    async def _start_up(self) -> None:
+        """Open the history, offer each session a vanished process left unfinished, then
+        start the routine asked for on the command line, if any."""
         self._ensure_history()
-        self._offer_resume()
+        if await self._offer_resumes():
+            return
+        routine_id, self.start_routine = self.start_routine, None
+        if routine_id is not None and self.book is not None:
+            await self._play_routine(self.book.routine(routine_id))
 
     def _ensure_history(self) -> None:
         """Open the store, once; anything that needs it first (a quick Enter) opens it."""
-        if self._history_tried:
+        if self._history_tried or self.data_dir is None:
             return
         self._history_tried = True
         from tui.store.rows import HistoryUnavailable
         from tui.store.sessions import HistoryStore
 
-        if self.data_dir is not None:
-            try:
-                self.store = HistoryStore.open(self.data_dir)
-            except (HistoryUnavailable, sqlite3.Error) as error:
-                self.history_problem = str(error)
-                self.notify(
-                    f"History is off: {error}. Routines still play, but are not recorded.",
-                    title="No history",
-                    severity="warning",
-                    timeout=12,
-                )
-            else:
-                if self.store.warning:
-                    self.notify(self.store.warning, severity="warning", timeout=12)
-
-    def _offer_resume(self) -> None:
-        """Offer each session a vanished process left active, then carry on starting up."""
-        from tui.ui.screens.resume_offer import ResumeScreen
-
-        orphans = []
-        if self.store is not None and self.book is not None:
-            try:
-                orphans = self.store.orphans(self.start_routine)
-            except sqlite3.Error as error:
-                self.notify(f"Could not read the history: {error}", severity="warning")
-        if orphans:
-            row = orphans[0]
-            routine = (
-                next((r for r in self.book.routines if r.id == row.routine_id), None)
-                if self.book
-                else None
-            )
-            plan = build_plan(routine) if routine is not None else None
-            resumable = plan is not None and plan.digest() == row.routine_digest
-            self.push_screen(
-                ResumeScreen(row, resumable),
-                lambda answer: self._resume_answered(row, plan, answer),
+        try:
+            self.store = HistoryStore.open(self.data_dir)
+        except HistoryUnavailable as error:
+            self.history_problem = str(error)
+            self.notify(
+                f"History is off: {error}. Routines still play, but are not recorded.",
+                title="No history",
+                severity="warning",
+                timeout=12,
+                markup=False,
             )
             return
-        if self.start_routine and self.book is not None:
-            routine_id, self.start_routine = self.start_routine, None
-            self.start_session(self.book.routine(routine_id))
+        if self.store.warning:
+            self.notify(self.store.warning, severity="warning", timeout=12, markup=False)
 
-    def _resume_answered(self, row: SessionRow, plan: Plan | None, answer: str | None) -> None:
+    async def _offer_resumes(self) -> bool:
+        """Offer each orphaned session in turn; True if one was resumed."""
         from tui.store.recorder import resume_session
+        from tui.store.rows import HistoryUnavailable
+        from tui.ui.screens.resume_offer import ResumeAnswer, ResumeScreen
 
-        assert self.store is not None
-        if answer == "resume" and plan is not None and self.store.claim(row.id):
-            session, recorder = resume_session(self.store, row, plan, self.clock)
-            self.start_routine = None
-            self._play(session, recorder)
-            return
-        if answer == "keep":
-            self.store.mark_interrupted(row.id)
-            self._offer_resume()
-        elif self.start_routine and self.book is not None:
-            routine_id, self.start_routine = self.start_routine, None
-            self.start_session(self.book.routine(routine_id))
+        store = self.store
+        if store is None or self.book is None or self._session_screen() is not None:
+            return False
+        try:
+            orphans = store.orphans(self.start_routine)
+        except HistoryUnavailable as error:
+            self.notify(f"Could not read the history: {error}", severity="warning", markup=False)
+            return False
+        for row in orphans:
+            plan = plan_to_resume(self.book, row.routine_id, row.routine_digest)
+            answer = await self.push_screen_wait(ResumeScreen(row, resumable=plan is not None))
+            if answer is ResumeAnswer.RESUME and plan is not None and store.claim(row.id):
+                session, recorder = resume_session(store, row, plan, self.clock)
+                self._play(session, recorder)
+                self.start_routine = None
+                return True
+            if answer is not ResumeAnswer.KEEP:
+                return False  # "later": ask again at the next start
+            store.mark_interrupted(row.id)
+        return False
 
-    # -- routines ----------------------------------------------------------------------------
+    # -- routines ------------------------------------------------------------------------------
 
-    def routines_changed_on_disk(self) -> bool:
-        """A cheap check (one stat) for an edit made outside the app."""
-        return _file_stamp(self.routines_path) != self._routines_stamp
+    def _show_routines(self) -> None:
+        from tui.ui.screens.routine_list import RoutinesScreen
+
+        self.push_screen(RoutinesScreen(self.book, self.routines_path))
+
+    @on(messages.CheckRoutinesFile)
+    def _check_routines_file(self) -> None:
+        if _file_stamp(self.routines_path) != self._routines_stamp and self.reload_routines():
+            self.notify(f"{self.routines_path.name} changed on disk: reloaded.", markup=False)
+
+    @on(messages.ReloadRoutines)
+    def _reload_asked(self) -> None:
+        if self.reload_routines():
+            self.notify("The routine file loads now.")
 
     def reload_routines(self) -> bool:
         """Read the routine file again; on failure keep the last good routines and say why."""
+        from tui.ui.screens.problems import ProblemsScreen
+        from tui.ui.screens.routine_list import RoutinesScreen
+
         self._routines_stamp = _file_stamp(self.routines_path)
         try:
             book = load_file(self.routines_path)
         except RoutineError as error:
-            self.show_problem(error)
+            self._show_problem(error)
             return False
-        self.book = book
-        self.problem = None
-        from tui.ui.screens.routine_list import RoutinesScreen
-
+        self.book, self.problem = book, None
         for screen in self.screen_stack:
             if isinstance(screen, RoutinesScreen):
                 screen.show_book(book)
+        if isinstance(self.screen, ProblemsScreen):
+            self.pop_screen()
         return True
 
-    def show_problem(self, error: RoutineError) -> None:
+    def _show_problem(self, error: RoutineError) -> None:
         from tui.ui.screens.problems import ProblemsScreen
 
         self.problem = error
         if isinstance(self.screen, ProblemsScreen):
-            self.screen.show(error)
+            self.screen.show(error, can_go_back=self.book is not None)
         else:
-            self.push_screen(ProblemsScreen(error))
+            self.push_screen(ProblemsScreen(error, can_go_back=self.book is not None))
 
+    @on(messages.EditRoutines)
     def edit_routines(self) -> None:
         """Open the routine file in the person's editor, then reload it."""
-        editor = find_editor()
-        if editor is None:
-            self.notify(
-                "No editor found: set $VISUAL or $EDITOR (for example `export EDITOR=nano`).",
-                title="Cannot edit",
-                severity="error",
-                timeout=10,
-            )
-            return
-        path = self.routines_path
-        if path.resolve() == paths.bundled_routines_path().resolve():
+        if self.routines_path.resolve() == paths.bundled_routines_path().resolve():
             self.notify(
                 "These are the bundled routines. Run `backtone init` to get your own copy to edit.",
                 title="Bundled routines",
                 severity="warning",
                 timeout=10,
+                markup=False,
             )
             return
         try:
+            editor = find_editor()
+        except EditorProblem as problem:
+            self.notify(str(problem), title="Cannot edit", severity="error", timeout=10)
+            return
+        try:
             with self.suspend():
-                subprocess.call([*editor, str(path)])
+                subprocess.call([*editor, str(self.routines_path)])
         except SuspendNotSupported:
             self.notify("This terminal cannot hand over to an editor.", severity="error")
             return
         except OSError as error:
-            self.notify(f"Could not run {editor[0]}: {error}", severity="error")
+            self.notify(f"Could not run {editor[0]}: {error}", severity="error", markup=False)
             return
         if self.reload_routines():
-            self.notify(f"Reloaded {path.name}")
+            self.notify(f"Reloaded {self.routines_path.name}", markup=False)
 
-    # -- sessions ----------------------------------------------------------------------------
+    # -- sessions ------------------------------------------------------------------------------
 
-    def start_session(self, routine: Routine) -> None:
+    @on(messages.StartRoutine)
+    def _start_asked(self, message: messages.StartRoutine) -> None:
+        self._start_routine_worker(message.routine)
+
+    @work(exclusive=True, group="session-start")
+    async def _start_routine_worker(self, routine: Routine) -> None:
+        await self._play_routine(routine)
+
+    async def _play_routine(self, routine: Routine) -> None:
+        from tui.store.recorder import start_recording
+        from tui.store.rows import HistoryUnavailable
+
+        if self._session_screen() is not None:
+            return
         self._ensure_history()
         session = Session(build_plan(routine), clock=self.clock)
         recorder = None
         if self.store is not None:
-            from tui.store.recorder import start_recording
-
             try:
                 recorder = start_recording(self.store, session, str(self.routines_path))
-            except sqlite3.Error as error:
-                self.notify(f"This session is not recorded: {error}", severity="warning")
+            except HistoryUnavailable as error:
+                self.notify(
+                    f"This session is not recorded: {error}", severity="warning", markup=False
+                )
         self._play(session, recorder)
+
+    def start_session(self, routine: Routine) -> None:
+        """Play a routine now (tests and the palette's callbacks use this)."""
+        self.post_message(messages.StartRoutine(routine))
 
     def _play(self, session: Session, recorder: Recorder | None) -> None:
         from tui.ui.screens.player import SessionScreen
 
-        self.push_screen(SessionScreen(session, recorder))
+        self.push_screen(
+            SessionScreen(session, recorder, bell_on=self.bell_on, ascii_only=self.ascii_only)
+        )
 
+    def _session_screen(self) -> Screen[None] | None:
+        from tui.ui.screens.player import SessionScreen
+
+        return next((s for s in self.screen_stack if isinstance(s, SessionScreen)), None)
+
+    @on(messages.SessionOver)
+    def _session_over(self, message: messages.SessionOver) -> None:
+        """Replace the session screen with the summary, closing whatever is open above it:
+        a session that ends under the help or the palette must not trap the person."""
+        from tui.ui.screens.summary import SummaryScreen
+
+        if message.screen not in self.screen_stack:
+            return
+        while self.screen is not message.screen:
+            self.pop_screen()
+        self.switch_screen(SummaryScreen(message.session))
+
+    @on(messages.SummaryClosed)
+    def _summary_closed(self) -> None:
+        from tui.ui.screens.routine_list import RoutinesScreen
+
+        self.pop_screen()
+        if not any(isinstance(s, RoutinesScreen) for s in self.screen_stack):
+            self._show_routines()
+
+    @on(messages.ShowHistory)
     def show_history(self) -> None:
         self._ensure_history()
         if self.store is None:
             self.notify(
-                f"History is off: {self.history_problem or 'no data dir'}.", severity="warning"
+                f"History is off: {self.history_problem or 'no data dir'}.",
+                severity="warning",
+                markup=False,
             )
             return
         from tui.ui.screens.history_view import HistoryScreen
@@ -258,19 +307,35 @@ class BacktoneApp(App[None]):
         self.push_screen(HistoryScreen(self.store))
 
     async def action_quit(self) -> None:
-        """Ctrl+Q quits at once; a session playing is stopped and saved first."""
+        """Ctrl+Q (and q) quits at once; a session playing is stopped and saved first. A routine
+        file with problems still makes the exit code 1, as `backtone check` does."""
         from tui.ui.screens.player import SessionScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, SessionScreen):
                 screen.stop_quietly()
-        self.exit()
+        self.exit(return_code=1 if self.problem is not None else 0)
+
+    def action_help(self) -> None:
+        from tui.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    # -- settings ------------------------------------------------------------------------------
+
+    @on(messages.BellToggled)
+    def _bell_toggled(self, message: messages.BellToggled) -> None:
+        self.set_bell(message.on)
 
     def set_bell(self, on: bool) -> None:
-        self.bell_on = on
-        self._save_settings()
+        from tui.ui.screens.player import SessionScreen
 
-    # -- settings ----------------------------------------------------------------------------
+        self.bell_on = on
+        for screen in self.screen_stack:
+            if isinstance(screen, SessionScreen):
+                screen.bell_on = on
+        self._save_settings()
 
     def _remember_theme(self, _theme: object) -> None:
         self._save_settings()
@@ -283,6 +348,7 @@ class BacktoneApp(App[None]):
             self.notify(
                 f"Could not save settings to {self.settings_path}: {error.strerror or error}",
                 severity="warning",
+                markup=False,
             )
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
@@ -298,23 +364,9 @@ class BacktoneApp(App[None]):
         yield SystemCommand("Reload routines", "Read the routine file again", self.reload_routines)
 
 
-def _file_stamp(path: Path) -> tuple[float, int] | None:
+def _file_stamp(path: Path) -> FILE_STAMP:
     try:
         status = path.stat()
     except OSError:
         return None
     return (status.st_mtime, status.st_size)
-
-
-def find_editor(env: dict[str, str] | None = None) -> list[str] | None:
-    """$VISUAL, then $EDITOR, then the first common editor on the PATH."""
-    env = dict(os.environ) if env is None else env
-    for variable in ("VISUAL", "EDITOR"):
-        command = env.get(variable, "").strip()
-        if command:
-            return shlex.split(command)
-    for name in ("sensible-editor", "nano", "vim", "vi"):
-        found = shutil.which(name)
-        if found:
-            return [found]
-    return None

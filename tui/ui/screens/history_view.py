@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
 
 from tui.core.timefmt import format_duration
-from tui.store.rows import SessionRow
+from tui.store.rows import HistoryUnavailable, SessionRow
 from tui.store.sessions import HistoryStore
+from tui.ui.screens.session_detail import SessionDetailScreen
 
 PAGE = 100
 
@@ -30,7 +29,6 @@ class HistoryScreen(Screen[None]):
         Binding("enter", "details", "Details"),
         Binding("d", "delete", "Delete"),
         Binding("escape", "back", "Back"),
-        Binding("question_mark", "help", "Help"),
         Binding("q", "back", show=False),
     ]
 
@@ -69,8 +67,8 @@ class HistoryScreen(Screen[None]):
             table = self.query_one("#sessions", DataTable)
             table.clear()
             self._load_page()
-        except sqlite3.Error as error:
-            self.notify(f"Could not read the history: {error}", severity="error")
+        except HistoryUnavailable as error:
+            self.notify(f"Could not read the history: {error}", severity="error", markup=False)
             return
         days = "day" if stats.streak_days == 1 else "days"
         text = Text()
@@ -90,7 +88,7 @@ class HistoryScreen(Screen[None]):
         for row in page:
             table.add_row(
                 row.started_at.replace("T", " ")[:16],
-                row.routine_name,
+                Text(row.routine_name),
                 format_duration(row.active_seconds),
                 f"{row.completion:.0%}",
                 ended_text(row.status),
@@ -146,8 +144,8 @@ class HistoryScreen(Screen[None]):
             return
         try:
             deleted = self.store.delete(row.id)
-        except sqlite3.Error as error:
-            self.notify(f"Could not delete: {error}", severity="error")
+        except HistoryUnavailable as error:
+            self.notify(f"Could not delete: {error}", severity="error", markup=False)
             return
         if not deleted:
             self.notify(
@@ -164,52 +162,4 @@ class HistoryScreen(Screen[None]):
         self.notify("Session deleted.")
 
     def action_back(self) -> None:
-        self.dismiss()
-
-    def action_help(self) -> None:
-        from tui.ui.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self))
-
-
-class SessionDetailScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape", "close", "Close"), Binding("q", "close", show=False)]
-
-    def __init__(self, store: HistoryStore, row: SessionRow) -> None:
-        super().__init__()
-        self.store = store
-        self.row = row
-
-    def compose(self) -> ComposeResult:
-        row = self.row
-        with Vertical(id="detail-box") as box:
-            box.border_title = f"{row.routine_name} · {row.started_at.replace('T', ' ')[:16]}"
-            box.border_subtitle = "Esc to close"
-            yield Label(
-                f"{row.status.capitalize()} · {format_duration(row.active_seconds)} of exercise, "
-                f"{format_duration(row.paused_seconds)} paused · "
-                f"{row.segments_done} of {row.segments_total} segments done"
-            )
-            yield DataTable(id="segments", cursor_type="row", zebra_stripes=True)
-
-    def on_mount(self) -> None:
-        table = self.query_one("#segments", DataTable)
-        # Outcome and time before the position: they are what is looked for, and the
-        # position is the column that goes off the edge of a narrow terminal.
-        table.add_columns("#", "Exercise", "Segment", "Outcome", "Time", "Where")
-        segments = self.store.segments(self.row.id)
-        for segment in segments:
-            table.add_row(
-                str(segment.segment_index + 1),
-                segment.exercise,
-                segment.label,
-                Text(segment.outcome, style="green" if segment.outcome == "done" else "yellow"),
-                format_duration(segment.active_seconds),
-                segment.position,
-            )
-        if not segments:
-            table.add_row("", "No segment was finished in this session.", "", "", "", "")
-        table.focus()
-
-    def action_close(self) -> None:
         self.dismiss()

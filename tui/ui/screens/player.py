@@ -6,7 +6,7 @@ fixed tick, and writes a widget only when its text does: over SSH every redraw c
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,64 +15,41 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Digits, Footer, Header, Label, Static
 
-from tui.core.engine import ADJUST_STEP, Countdown, Event, SegmentStarted, Session, SessionEnded
-from tui.core.plan import Kind, Segment
-from tui.core.timefmt import format_clock, format_duration
+from tui.core.engine import (
+    ADJUST_STEP,
+    Countdown,
+    Event,
+    SegmentStarted,
+    Session,
+    SessionEnded,
+)
+from tui.ui import messages
+from tui.ui.session_view import BarCells, SessionView, session_view
 from tui.ui.widgets.ascii_digits import AsciiDigits
 from tui.ui.widgets.bar import QuietProgressBar
 
 if TYPE_CHECKING:
     from tui.store.recorder import Recorder
-    from tui.ui.app import BacktoneApp
 
 WAKE_MARGIN = 0.004  # wake just after the second turns, never just before it
 FLASH_SECONDS = 0.25
 
-
-def countdown_text(remaining: float | None) -> str:
-    if remaining is None:
-        return "--"
-    clock = format_clock(remaining)
-    return clock[2:].lstrip("0") or "0" if clock.startswith("0:") else clock
-
-
-def guidance_text(segment: Segment) -> str:
-    exercise = segment.upcoming or segment.exercise
-    lines: list[str] = []
-    if segment.kind is Kind.WORK:
-        lines += [f"• {cue}" for cue in exercise.cues]
-        if exercise.setup and not exercise.cues:
-            lines.append(exercise.setup)
-    else:
-        if segment.kind is Kind.REST and segment.upcoming is not segment.exercise:
-            lines.append(f"Next exercise: {exercise.name}")
-        if exercise.setup:
-            lines.append(exercise.setup)
-        if exercise.notes and segment.kind is Kind.PREPARE:
-            lines.append(exercise.notes)
-    return "\n".join(lines)
-
-
-def next_text(session: Session) -> str:
-    segments = session.plan.segments
-    if session.index + 1 >= len(segments):
-        return "Next: the end. Last one!"
-    upcoming = segments[session.index + 1]
-    length = "when ready" if upcoming.seconds is None else f"{upcoming.seconds:g} s"
-    if upcoming.kind is Kind.WORK and upcoming.exercise is not session.segment.exercise:
-        return f"Next: {upcoming.exercise.name}: {upcoming.label} ({length})"
-    if upcoming.kind is Kind.REST and upcoming.upcoming is not upcoming.exercise:
-        assert upcoming.upcoming is not None
-        return f"Next: rest {length}, then {upcoming.upcoming.name}"
-    return f"Next: {upcoming.label} ({length})"
-
-
-def heading_text(segment: Segment) -> str:
-    if segment.kind is Kind.PREPARE:
-        return f"Get ready: {segment.exercise.name}"
-    if segment.kind is Kind.REST and segment.upcoming is not segment.exercise:
-        return f"Rest, then {segment.upcoming.name if segment.upcoming else 'the end'}"
-    return segment.exercise.name
+# Which widget shows which field of the view.
+TEXT_WIDGETS = {
+    "heading": "exercise-name",
+    "position": "position",
+    "phase_name": "phase-name",
+    "countdown": "countdown",
+    "state": "state",
+    "times": "times",
+    "guidance": "guidance",
+    "next_up": "next",
+}
+BAR_WIDGETS = {
+    "phase_bar": "phase-bar",
+    "exercise_bar": "exercise-bar",
+    "session_bar": "session-bar",
+}
 
 
 class SessionScreen(Screen[None]):
@@ -90,50 +67,69 @@ class SessionScreen(Screen[None]):
         Binding("plus", "adjust(5)", "+5s", tooltip="Add 5 seconds to this segment"),
         Binding("equals_sign", "adjust(5)", show=False),
         Binding("minus", "adjust(-5)", "-5s", tooltip="Take 5 seconds off this segment"),
-        Binding("b", "toggle_bell", "Bell", tooltip="Turn the bell and flash on or off"),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "stop", "Stop", tooltip="Stop the session (asks first; progress is saved)"),
+        Binding("b", "set_bell(False)", "Bell on", tooltip="The bell is on: b turns it off"),
+        Binding("b", "set_bell(True)", "Bell off", tooltip="The bell is off: b turns it on"),
+        Binding("q", "stop", "Stop", tooltip="Stop the session (asks first)"),
         Binding("escape", "stop", show=False),
     ]
 
-    def __init__(self, session: Session, recorder: Recorder | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        recorder: Recorder | None = None,
+        *,
+        bell_on: bool = True,
+        ascii_only: bool = False,
+    ) -> None:
         super().__init__()
         self.session = session
         self.recorder = recorder
+        self.bell_on = bell_on
+        self.ascii_only = ascii_only
         self.title = session.plan.routine.name
-        self._shown: dict[str, Any] = {}  # widget id -> what it shows
-        self._widgets: dict[str, Any] = {}
+        self._view: SessionView | None = None
+        self._texts: dict[str, Static] = {}
+        self._countdown: Digits | AsciiDigits | None = None
+        self._bars: dict[str, QuietProgressBar] = {}
         self._timer: Timer | None = None
         self._was_running_before_dialog = False
         self._keys_state: tuple[bool, ...] | None = None
-
-    @property
-    def backtone(self) -> BacktoneApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="session-body"):
             with Horizontal(id="session-top"):
-                yield Label(id="exercise-name")
-                yield Label(id="position")
-            yield Label(id="phase-name")
-            ascii_only = self.backtone.ascii_only
+                yield Label(id="exercise-name", markup=False)
+                yield Label(id="position", markup=False)
+            yield Label(id="phase-name", markup=False)
             with Vertical(id="clock-box"):
                 with Center():
-                    yield AsciiDigits(id="countdown") if ascii_only else Digits(id="countdown")
+                    yield AsciiDigits(id="countdown") if self.ascii_only else Digits(id="countdown")
                 yield Label(id="state")
             with Vertical(id="bars"):
                 for name in ("phase", "exercise", "session"):
                     with Horizontal(classes="bar-row"):
                         yield Label(name.capitalize(), classes="bar-label")
-                        yield QuietProgressBar(total=1.0, ascii_only=ascii_only, id=f"{name}-bar")
+                        yield QuietProgressBar(
+                            total=1.0, ascii_only=self.ascii_only, id=f"{name}-bar"
+                        )
             yield Label(id="times")
-            yield Static(id="guidance")
-            yield Label(id="next")
+            yield Static(id="guidance", markup=False)
+            yield Label(id="next", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
+        self._texts = {
+            field: self.query_one(f"#{id_}", Static)
+            for field, id_ in TEXT_WIDGETS.items()
+            if field != "countdown"
+        }
+        countdown = self.query_one("#countdown")
+        assert isinstance(countdown, Digits | AsciiDigits)
+        self._countdown = countdown
+        self._bars = {
+            field: self.query_one(f"#{id_}", QuietProgressBar) for field, id_ in BAR_WIDGETS.items()
+        }
         self.app.app_suspend_signal.subscribe(self, self._on_app_suspend)
         # The clock starts now, a frame's draw (~20 ms) before the screen shows: starting it
         # after the first refresh instead made every second land ~55 ms late.
@@ -142,6 +138,12 @@ class SessionScreen(Screen[None]):
     def on_unmount(self) -> None:
         if self._timer is not None:
             self._timer.stop()
+
+    def on_screen_suspend(self) -> None:
+        """Anything opened over the session (help, the palette, a dialog, History) pauses it:
+        the countdown never runs on unseen. Closing it leaves the session paused."""
+        if self.session.running:
+            self._apply(self.session.pause())
 
     def stop_quietly(self) -> None:
         """The app is quitting: stop and record, without a summary."""
@@ -176,100 +178,58 @@ class SessionScreen(Screen[None]):
         if self.recorder is not None and events:
             warning = self.recorder.record(self.session, events)
             if warning:
-                self.notify(warning, severity="warning", timeout=10)
+                self.notify(warning, severity="warning", timeout=10, markup=False)
         if any(isinstance(e, SegmentStarted | Countdown) for e in events):
             self._cue()
         self._refresh_keys()
-        ended = next((e for e in events if isinstance(e, SessionEnded)), None)
         self._draw()
-        if ended is not None:
-            self._finish()
+        if any(isinstance(e, SessionEnded) for e in events):
+            if self._timer is not None:
+                self._timer.stop()
+            self.post_message(messages.SessionOver(self, self.session))
             return
         self._schedule()
 
     def _cue(self) -> None:
-        if not self.backtone.bell_on:
+        if not self.bell_on:
             return
         self.app.bell()
-        box = self._widget("clock-box")
+        box = self.query_one("#clock-box")
         box.add_class("-flash")
         self.set_timer(FLASH_SECONDS, lambda: box.remove_class("-flash"))
 
     def _refresh_keys(self) -> None:
         """Redraw the Footer only when the keys that apply have changed."""
         session = self.session
-        state = (session.running, session.paused, session.waiting, session.segment.timed)
+        state = (
+            session.running,
+            session.paused,
+            session.waiting,
+            session.segment.timed,
+            self.bell_on,
+        )
         if state != self._keys_state:
             self._keys_state = state
             self.refresh_bindings()
 
-    def _widget(self, widget_id: str) -> Any:
-        """A widget of this screen by id, looked up once: a DOM query on every tick costs."""
-        widget = self._widgets.get(widget_id)
-        if widget is None:
-            widget = self._widgets[widget_id] = self.query_one(f"#{widget_id}")
-        return widget
-
-    def _show(self, widget_id: str, value: Any) -> None:
-        """Update a widget only when what it shows changes."""
-        if self._shown.get(widget_id) != value:
-            self._shown[widget_id] = value
-            self._widget(widget_id).update(value)
-
     def _draw(self) -> None:
-        session = self.session
-        progress = session.progress()
-        segment = progress.segment
-        self._show("exercise-name", heading_text(segment))
-        self._show("position", segment.position)
-        self._show("phase-name", segment.label)
-        self._show("countdown", countdown_text(progress.remaining))
-        if session.paused:
-            state = "PAUSED · Space resumes"
-        elif session.waiting:
-            state = "Press Space when ready"
-        elif segment.hold:
-            state = "Hold"
-        else:
-            state = ""
-        self._show("state", state)
-        self.set_class(session.paused, "-paused")
-        self.set_class(session.waiting, "-waiting")
-        for name in ("phase", "exercise", "session"):
-            bar_id = f"{name}-bar"
-            bar: QuietProgressBar = self._widget(bar_id)
-            value = self._quantize(getattr(progress, name), bar)
-            if self._shown.get(bar_id) != value:
-                self._shown[bar_id] = value
-                bar.update(progress=value)
-        times = (
-            f"Elapsed {format_duration(progress.active_seconds)} · "
-            f"Left {format_clock(progress.session_remaining)}"
-        )
-        if session.plan.untimed_count:
-            times += " + untimed"
-        self._show("times", times)
-        self._show("guidance", guidance_text(segment))
-        self._show("next", next_text(session))
-
-    @staticmethod
-    def _quantize(fraction: float, bar: QuietProgressBar) -> float:
-        """Round to the bar's half cells, so the bar only redraws when a cell changes."""
-        cells = max(1, bar.size.width) * 2
-        return round(fraction * cells) / cells
+        cells = BarCells(*(bar.size.width for bar in self._bars.values()))
+        view = session_view(self.session, cells)
+        for field in view.changed_fields(self._view):
+            value = getattr(view, field)
+            if field in self._bars:
+                self._bars[field].update(progress=value)
+            elif field == "countdown" and self._countdown is not None:
+                self._countdown.update(value)
+            else:
+                self._texts[field].update(value)
+        self._view = view
+        self.set_class(self.session.paused, "-paused")
+        self.set_class(self.session.waiting, "-waiting")
 
     def on_resize(self) -> None:
-        self._shown = {k: v for k, v in self._shown.items() if not k.endswith("-bar")}
+        self._view = None
         self._draw()
-
-    # -- ending ------------------------------------------------------------------------------
-
-    def _finish(self) -> None:
-        from tui.ui.screens.summary import SummaryScreen
-
-        if self._timer is not None:
-            self._timer.stop()
-        self.app.switch_screen(SummaryScreen(self.session))
 
     # -- keys --------------------------------------------------------------------------------
 
@@ -283,6 +243,8 @@ class SessionScreen(Screen[None]):
             return session.waiting
         if action == "adjust":
             return True if session.segment.timed else None
+        if action == "set_bell":
+            return parameters[0] != self.bell_on
         return True
 
     def action_pause(self) -> None:
@@ -312,14 +274,10 @@ class SessionScreen(Screen[None]):
     def action_adjust(self, sign: int) -> None:
         self._apply(self.session.adjust(ADJUST_STEP if sign > 0 else -ADJUST_STEP))
 
-    def action_toggle_bell(self) -> None:
-        self.backtone.set_bell(not self.backtone.bell_on)
-        self.notify(f"Bell {'on' if self.backtone.bell_on else 'off'}", timeout=2)
-
-    def action_help(self) -> None:
-        from tui.ui.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self))
+    def action_set_bell(self, on: bool) -> None:
+        self.bell_on = on
+        self._refresh_keys()
+        self.post_message(messages.BellToggled(on))
 
     def action_stop(self) -> None:
         from tui.ui.screens.confirm import ConfirmScreen
@@ -327,14 +285,17 @@ class SessionScreen(Screen[None]):
         self._was_running_before_dialog = self.session.running
         self._apply(self.session.pause())
         self.app.push_screen(
-            ConfirmScreen(
-                "Stop this session?",
-                "What you have done so far is kept in your history.",
-                yes="Stop",
-                no="Keep going",
-            ),
+            ConfirmScreen("Stop this session?", self._kept_text(), yes="Stop", no="Keep going"),
             self._stop_answered,
         )
+
+    def _kept_text(self) -> str:
+        """What the stop dialog can truly promise about the record of this session."""
+        if self.recorder is None:
+            return "History is off: this session is not being recorded."
+        if self.recorder.failure is not None:
+            return "Recording failed earlier, so this session may be missing from your history."
+        return "What you have done so far is kept in your history."
 
     def _stop_answered(self, stop: bool | None) -> None:
         if stop:

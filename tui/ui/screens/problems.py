@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,9 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from tui.core.model import RoutineError
-
-if TYPE_CHECKING:
-    from tui.ui.app import BacktoneApp
+from tui.ui import messages
 
 
 class ProblemsScreen(Screen[None]):
@@ -23,17 +19,13 @@ class ProblemsScreen(Screen[None]):
         Binding("e", "edit", "Edit file", tooltip="Open the routine file in $EDITOR, then reload"),
         Binding("r", "reload", "Reload", tooltip="Read the routine file again"),
         Binding("escape", "back", "Back", tooltip="Back to the last routines that loaded"),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "quit", "Quit"),
+        Binding("q", "app.quit", "Quit", tooltip="Quit (exit code 1: the file has problems)"),
     ]
 
-    def __init__(self, error: RoutineError) -> None:
+    def __init__(self, error: RoutineError, *, can_go_back: bool) -> None:
         super().__init__()
         self.error = error
-
-    @property
-    def backtone(self) -> BacktoneApp:
-        return self.app  # type: ignore[return-value]
+        self.can_go_back = can_go_back
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -42,10 +34,11 @@ class ProblemsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.show(self.error)
+        self.show(self.error, can_go_back=self.can_go_back)
 
-    def show(self, error: RoutineError) -> None:
+    def show(self, error: RoutineError, *, can_go_back: bool) -> None:
         self.error = error
+        self.can_go_back = can_go_back
         count = len(error.problems)
         text = Text()
         text.append(
@@ -56,36 +49,22 @@ class ProblemsScreen(Screen[None]):
             text.append(f"{problem}\n")
         text.append("\nFix the file (press e to edit it), then press r to reload.\n")
         text.append(f"From a shell: backtone check {error.source}\n", style="dim")
-        if self.backtone.book is not None:
+        if can_go_back:
             text.append("Esc goes back to the routines that last loaded.\n", style="dim")
         self.query_one("#problems-text", Static).update(text)
+        self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
-            return self.backtone.book is not None
+            return self.can_go_back
         return True
 
     def action_edit(self) -> None:
-        self.backtone.edit_routines()
-        self._leave_if_fixed()
+        self.post_message(messages.EditRoutines())
 
     def action_reload(self) -> None:
-        if self.backtone.reload_routines():
-            self.notify("The routine file loads now.")
-        self._leave_if_fixed()
-
-    def _leave_if_fixed(self) -> None:
-        if self.backtone.problem is None and self.is_current:
-            self.dismiss()
+        self.post_message(messages.ReloadRoutines())
 
     def action_back(self) -> None:
-        if self.backtone.book is not None:
+        if self.can_go_back:
             self.dismiss()
-
-    def action_help(self) -> None:
-        from tui.ui.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self))
-
-    def action_quit(self) -> None:
-        self.app.exit()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -12,18 +14,22 @@ from tui.core.timefmt import format_duration
 from tui.store.rows import SessionRow
 
 
-class ResumeScreen(ModalScreen[str | None]):
-    """Dismisses with "resume", "keep" (as interrupted) or None (ask again next time)."""
+class ResumeAnswer(StrEnum):
+    RESUME = "resume"
+    KEEP = "keep"  # as interrupted
+    LATER = "later"  # ask again at the next start
 
+
+class ResumeScreen(ModalScreen[ResumeAnswer]):
     BINDINGS = [
         Binding("r", "answer('resume')", "Resume", show=False),
         Binding("k", "answer('keep')", "Keep as interrupted", show=False),
-        Binding("escape", "answer(None)", "Later", show=False),
+        Binding("escape", "answer('later')", "Later", show=False),
         Binding("left", "app.focus_previous", show=False),
         Binding("right", "app.focus_next", show=False),
     ]
 
-    def __init__(self, row: SessionRow, resumable: bool) -> None:
+    def __init__(self, row: SessionRow, *, resumable: bool) -> None:
         super().__init__()
         self.row = row
         self.resumable = resumable
@@ -38,6 +44,7 @@ class ResumeScreen(ModalScreen[str | None]):
                 f"{row.current_segment + 1} of {row.segments_total} after "
                 f"{format_duration(row.active_seconds)} of exercise.",
                 id="confirm-detail",
+                markup=False,
             )
             if not self.resumable:
                 yield Static(
@@ -54,9 +61,9 @@ class ResumeScreen(ModalScreen[str | None]):
         self.query_one("#resume" if self.resumable else "#keep", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.action_answer(None if event.button.id == "later" else event.button.id)
+        self.action_answer(event.button.id or ResumeAnswer.LATER)
 
-    def action_answer(self, answer: str | None) -> None:
-        if answer == "resume" and not self.resumable:
+    def action_answer(self, answer: str) -> None:
+        if answer == ResumeAnswer.RESUME and not self.resumable:
             return
-        self.dismiss(answer)
+        self.dismiss(ResumeAnswer(answer))

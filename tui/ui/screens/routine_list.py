@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.table import Table
@@ -21,10 +20,7 @@ from tui import paths
 from tui.core.model import Routine, RoutineBook, Step
 from tui.core.plan import Length, routine_length, step_length
 from tui.core.timefmt import format_length
-
-if TYPE_CHECKING:
-    from tui.ui.app import BacktoneApp
-
+from tui.ui import messages
 
 FILE_CHECK_SECONDS = 2.0
 
@@ -108,19 +104,16 @@ class RoutinesScreen(Screen[None]):
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("h", "history", "History"),
         Binding("e", "edit", "Edit file"),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "quit", "Quit"),
+        Binding("q", "app.quit", "Quit"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, book: RoutineBook | None, routines_path: Path) -> None:
         super().__init__()
+        self.book = book
+        self.routines_path = routines_path
         self.lengths: dict[str, Length] = {}
         self._file_check: Timer | None = None
         self.shown: list[Routine] = []
-
-    @property
-    def backtone(self) -> BacktoneApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -132,8 +125,10 @@ class RoutinesScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        if self.backtone.book is not None:
-            self.show_book(self.backtone.book)
+        if self.book is not None:
+            self.show_book(self.book)
+        else:
+            self.sub_title = source_label(self.routines_path)
         self._file_check = self.set_interval(
             FILE_CHECK_SECONDS, self.check_file, name="routines-file-check"
         )
@@ -150,19 +145,18 @@ class RoutinesScreen(Screen[None]):
 
     def check_file(self) -> None:
         """Reload when the routine file was changed outside the app."""
-        changed = self.is_current and self.backtone.routines_changed_on_disk()
-        if changed and self.backtone.reload_routines():
-            self.notify(f"{self.backtone.routines_path.name} changed on disk: reloaded.")
+        if self.is_current:
+            self.post_message(messages.CheckRoutinesFile())
 
     def show_book(self, book: RoutineBook) -> None:
         highlighted = self.selected.id if self.shown and self.selected else None
+        self.book = book
         self.lengths = {routine.id: routine_length(routine) for routine in book.routines}
         self.sub_title = source_label(Path(book.source))
         self._fill(self.query_one("#filter", Input).value, keep=highlighted)
 
     def _fill(self, query: str, keep: str | None = None) -> None:
-        book = self.backtone.book
-        routines = list(book.routines) if book else []
+        routines = list(self.book.routines) if self.book else []
         self.shown = [r for r in routines if routine_matches(r, query)]
         options = self.query_one("#routine-list", OptionList)
         options.clear_options()
@@ -188,7 +182,7 @@ class RoutinesScreen(Screen[None]):
         routine = self.selected
         if routine is None:
             query = self.query_one("#filter", Input).value
-            detail.update(f"No routine matches {query!r}." if query else "No routines.")
+            detail.update(Text(f"No routine matches {query!r}." if query else "No routines."))
         else:
             detail.update(routine_details(routine, self.lengths[routine.id]))
 
@@ -209,7 +203,7 @@ class RoutinesScreen(Screen[None]):
         if routine is None:
             self.notify("No routine is selected.", severity="warning")
             return
-        self.backtone.start_session(routine)
+        self.post_message(messages.StartRoutine(routine))
 
     def action_filter(self) -> None:
         self.add_class("-filtering")
@@ -222,15 +216,7 @@ class RoutinesScreen(Screen[None]):
         self.query_one("#routine-list").focus()
 
     def action_history(self) -> None:
-        self.backtone.show_history()
+        self.post_message(messages.ShowHistory())
 
     def action_edit(self) -> None:
-        self.backtone.edit_routines()
-
-    def action_help(self) -> None:
-        from tui.ui.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self))
-
-    def action_quit(self) -> None:
-        self.app.exit()
+        self.post_message(messages.EditRoutines())

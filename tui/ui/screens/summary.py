@@ -13,6 +13,7 @@ from textual.widgets import Footer, Header, Static
 from tui.core.engine import Session
 from tui.core.summary import summarize
 from tui.core.timefmt import format_duration
+from tui.ui import messages
 
 
 class SummaryScreen(Screen[None]):
@@ -21,8 +22,7 @@ class SummaryScreen(Screen[None]):
         Binding("enter", "back", "Routines", priority=True),
         Binding("escape", "back", show=False),
         Binding("h", "history", "History"),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "quit", "Quit"),
+        Binding("q", "app.quit", "Quit"),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -69,15 +69,7 @@ class SummaryScreen(Screen[None]):
         return table
 
     def action_back(self) -> None:
-        self.dismiss()
+        self.post_message(messages.SummaryClosed())
 
     def action_history(self) -> None:
-        self.app.show_history()  # type: ignore[attr-defined]
-
-    def action_help(self) -> None:
-        from tui.ui.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self))
-
-    def action_quit(self) -> None:
-        self.app.exit()
+        self.post_message(messages.ShowHistory())

@@ -1,0 +1,138 @@
+"""What the session screen shows at one moment, as plain data worked out from the engine.
+
+The screen compares a new view with the last one field by field and touches only the widgets
+whose field changed: over SSH every redraw costs bytes. Nothing here imports Textual, so the
+texts are tested without a terminal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from tui.core.engine import Progress, Session
+from tui.core.plan import Kind, Segment
+from tui.core.timefmt import format_clock, format_duration
+
+
+def countdown_text(remaining: float | None) -> str:
+    if remaining is None:
+        return "--"
+    clock = format_clock(remaining)
+    return clock[2:].lstrip("0") or "0" if clock.startswith("0:") else clock
+
+
+def guidance_text(segment: Segment) -> str:
+    exercise = segment.upcoming or segment.exercise
+    lines: list[str] = []
+    if segment.kind is Kind.WORK:
+        lines += [f"• {cue}" for cue in exercise.cues]
+        if exercise.setup and not exercise.cues:
+            lines.append(exercise.setup)
+    else:
+        if segment.kind is Kind.REST and segment.upcoming is not segment.exercise:
+            lines.append(f"Next exercise: {exercise.name}")
+        if exercise.setup:
+            lines.append(exercise.setup)
+        if exercise.notes and segment.kind is Kind.PREPARE:
+            lines.append(exercise.notes)
+    return "\n".join(lines)
+
+
+def next_text(session: Session) -> str:
+    segments = session.plan.segments
+    if session.index + 1 >= len(segments):
+        return "Next: the end. Last one!"
+    upcoming = segments[session.index + 1]
+    length = "when ready" if upcoming.seconds is None else f"{upcoming.seconds:g} s"
+    if upcoming.kind is Kind.WORK and upcoming.exercise is not session.segment.exercise:
+        return f"Next: {upcoming.exercise.name}: {upcoming.label} ({length})"
+    if upcoming.kind is Kind.REST and upcoming.upcoming is not upcoming.exercise:
+        assert upcoming.upcoming is not None
+        return f"Next: rest {length}, then {upcoming.upcoming.name}"
+    return f"Next: {upcoming.label} ({length})"
+
+
+def heading_text(segment: Segment) -> str:
+    if segment.kind is Kind.PREPARE:
+        return f"Get ready: {segment.exercise.name}"
+    if segment.kind is Kind.REST and segment.upcoming is not segment.exercise:
+        return f"Rest, then {segment.upcoming.name if segment.upcoming else 'the end'}"
+    return segment.exercise.name
+
+
+def state_text(session: Session) -> str:
+    if session.paused:
+        return "PAUSED · Space resumes"
+    if session.waiting:
+        return "Press Space when ready"
+    if session.segment.hold:
+        return "Hold"
+    return ""
+
+
+def times_text(session: Session, progress: Progress) -> str:
+    times = (
+        f"Elapsed {format_duration(progress.active_seconds)} · "
+        f"Left {format_clock(progress.session_remaining)}"
+    )
+    if session.plan.untimed_count:
+        times += " + untimed"
+    return times
+
+
+def quantize(fraction: float, cells: int) -> float:
+    """Round to a bar's half cells, so a bar only redraws when a cell changes."""
+    steps = max(1, cells) * 2
+    return round(fraction * steps) / steps
+
+
+@dataclass(frozen=True)
+class BarCells:
+    """How many cells wide each bar is: the view rounds each fraction to its bar's cells."""
+
+    phase: int = 1
+    exercise: int = 1
+    session: int = 1
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """Every text and bar value the screen shows; field names are the widgets' ids."""
+
+    heading: str
+    position: str
+    phase_name: str
+    countdown: str
+    state: str
+    times: str
+    guidance: str
+    next_up: str
+    phase_bar: float
+    exercise_bar: float
+    session_bar: float
+
+    def changed_fields(self, before: SessionView | None) -> list[str]:
+        """The fields whose value differs from `before` (all of them when there is none)."""
+        return [
+            field.name
+            for field in fields(self)
+            if before is None or getattr(self, field.name) != getattr(before, field.name)
+        ]
+
+
+def session_view(session: Session, cells: BarCells) -> SessionView:
+    progress = session.progress()
+    segment = progress.segment
+    return SessionView(
+        heading=heading_text(segment),
+        position=segment.position,
+        phase_name=segment.label,
+        countdown=countdown_text(progress.remaining),
+        state=state_text(session),
+        times=times_text(session, progress),
+        guidance=guidance_text(segment),
+        next_up=next_text(session),
+        phase_bar=quantize(progress.phase, cells.phase),
+        exercise_bar=quantize(progress.exercise, cells.exercise),
+        session_bar=quantize(progress.session, cells.session),
+    )
