@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from fakeclock import FakeClock
 from textual.pilot import Pilot
 from textual.screen import Screen
 
@@ -51,19 +52,6 @@ steps = [{ exercise = "egg", reps = 1 }]
 """
 
 
-class ManualClock:
-    """A monotonic clock that moves only when a test says so."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
 def write_routines(directory: Path, text: str = SHORT_ROUTINES) -> Path:
     path = directory / "routines.toml"
     path.write_text(text, encoding="utf-8")
@@ -73,7 +61,7 @@ def write_routines(directory: Path, text: str = SHORT_ROUTINES) -> Path:
 def make_app(
     tmp_path: Path,
     routines: Path | None = None,
-    clock: ManualClock | None = None,
+    clock: FakeClock | None = None,
     start_routine: str | None = None,
     data_dir: Path | None = None,
     bell: bool | None = None,
@@ -92,7 +80,7 @@ def make_app(
         data_dir=data_dir or tmp_path / "data",
         bell=bell,
         start_routine=start_routine,
-        clock=clock or ManualClock(),
+        clock=clock or FakeClock(),
         config_dir=tmp_path / "config",
         ascii_only=ascii_only,
     )
@@ -126,3 +114,7 @@ async def wait_until(
 
 async def wait_for_screen(pilot: Pilot[None], kind: type[Screen[Any]]) -> None:
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, kind), kind.__name__)
+
+
+# The Pilot tests' name for the one fake clock of the test suite.
+ManualClock = FakeClock
