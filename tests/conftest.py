@@ -22,3 +22,15 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BACKTONE_CONFIG", str(tmp_path / "config"))
     monkeypatch.setenv("BACKTONE_DATA", str(tmp_path / "data"))
     monkeypatch.delenv("BACKTONE_ROUTINES", raising=False)
+
+
+SLOW_FILES = {"test_monkey.py"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`slow`: the monkey tests and everything that drives the real command (a pty, sshd, a
+    browser). CI runs them all; `pytest -m "not slow"` is the day-to-day subset."""
+    for item in items:
+        in_slow_file = item.path.name in SLOW_FILES
+        if in_slow_file or item.get_closest_marker("e2e") or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
