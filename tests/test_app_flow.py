@@ -199,3 +199,33 @@ def test_find_editor_prefers_visual_and_checks_the_program(tmp_path: Path) -> No
         find_editor({"PATH": str(tmp_path), "EDITOR": "nope"})
     with pytest.raises(EditorProblem, match="No editor found"):
         find_editor({"PATH": str(tmp_path / "empty")})
+
+
+async def test_the_palette_shows_a_bracketed_name_as_written_and_starts_it(tmp_path: Path) -> None:
+    from textual.widgets import OptionList
+
+    app = make_app(tmp_path, routines=write_routines(tmp_path, ONE_HOLD))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await wait_for_screen(pilot, CommandPalette)
+        await pilot.press(*"hold")
+        await wait_until_hits(pilot)
+        options = app.screen.query_one(OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any("Start: One [red]hold[/]" in prompt for prompt in prompts), prompts
+        await pilot.press("enter")
+        await wait_for_screen(pilot, SessionScreen)
+
+
+async def wait_until_hits(pilot) -> None:
+    from apphelpers import wait_until
+    from textual.css.query import NoMatches
+    from textual.widgets import OptionList
+
+    def has_hits() -> bool:
+        try:
+            return pilot.app.screen.query_one(OptionList).option_count > 0
+        except NoMatches:
+            return False
+
+    await wait_until(pilot, has_hits, "the palette's hits")
