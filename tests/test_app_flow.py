@@ -229,3 +229,21 @@ async def wait_until_hits(pilot) -> None:
             return False
 
     await wait_until(pilot, has_hits, "the palette's hits")
+
+
+@pytest.mark.parametrize(("key", "what"), [("e", "Editing"), ("ctrl+z", "Suspending")])
+async def test_in_the_browser_editing_and_suspending_say_they_are_not_available(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: str, what: str
+) -> None:
+    monkeypatch.setenv("BACKTONE_WEB", "1")
+    monkeypatch.setenv("EDITOR", "true")
+    suspended: list[bool] = []
+    monkeypatch.setattr(BacktoneApp, "suspend", lambda self: suspended.append(True))
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(key)
+        await pilot.pause()
+        assert not suspended
+        notices = [n.message for n in app._notifications]
+        assert any(what in m and "not available in the browser" in m for m in notices), notices

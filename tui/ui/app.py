@@ -4,6 +4,7 @@ everything that decides lives below the UI."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from collections.abc import Iterable
@@ -199,9 +200,29 @@ class BacktoneApp(App[None]):
         else:
             self.push_screen(ProblemsScreen(error, can_go_back=self.book is not None))
 
+    @property
+    def in_browser(self) -> bool:
+        """Served to a browser tab by `backtone serve`: no terminal to hand to an editor."""
+        return bool(os.environ.get("BACKTONE_WEB"))
+
+    def _not_in_browser(self, what: str) -> bool:
+        if self.in_browser:
+            self.notify(
+                f"{what} is not available in the browser: run backtone in a terminal for that.",
+                severity="warning",
+                timeout=8,
+            )
+        return not self.in_browser
+
+    def action_suspend_process(self) -> None:
+        if self._not_in_browser("Suspending to the shell (Ctrl+Z)"):
+            super().action_suspend_process()
+
     @on(messages.EditRoutines)
     def edit_routines(self) -> None:
         """Open the routine file in the person's editor, then reload it."""
+        if not self._not_in_browser("Editing the routine file"):
+            return
         if self.routines_path.resolve() == paths.bundled_routines_path().resolve():
             self.notify(
                 "These are the bundled routines. Run `backtone init` to get your own copy to edit.",
