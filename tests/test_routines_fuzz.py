@@ -135,9 +135,13 @@ def table(
 
 
 timings = {key: numbers for key in TIMING_KEYS}
+figures = st.one_of(
+    st.lists(st.text(max_size=30), max_size=10).map("\n".join),
+    st.sampled_from(["   O\n  /|\\\n  / \\\n", "\tO", "", "  \n\n"]),
+)
 phase = table(
     {"name": maybe(st.text(max_size=10))},
-    {"seconds": numbers, "hold": maybe(st.booleans())},
+    {"seconds": numbers, "hold": maybe(st.booleans()), "figure": maybe(figures)},
 )
 exercise = table(
     {"name": maybe(st.text(max_size=10)), "phases": maybe(st.lists(maybe(phase), max_size=3))},
@@ -148,9 +152,14 @@ exercise = table(
         "tags": maybe(st.lists(texts, max_size=3)),
     },
 )
+progress = table(
+    {"step": numbers, "every": counts},
+    {"hold": numbers, "reps": counts},
+)
 step = table(
     {"exercise": maybe(ids)},
     {
+        "progress": maybe(progress),
         "reps": counts,
         "sets": counts,
         "hold": numbers,
@@ -164,15 +173,15 @@ routine = table(
         "name": maybe(st.text(max_size=10)),
         "steps": maybe(st.lists(maybe(step), max_size=3)),
     },
-    {"description": texts, **timings},
+    {"description": texts, "caution": texts, **timings},
 )
 documents = table(
     {
-        "schema": st.one_of(st.just(1), st.just(1), junk),
+        "schema": st.one_of(st.just(1), st.just(2), st.just(2), junk),
         "exercises": maybe(st.dictionaries(ids, maybe(exercise), max_size=3)),
         "routines": maybe(st.lists(maybe(routine), max_size=3)),
     },
-    {"defaults": maybe(table({}, timings))},
+    {"defaults": maybe(table({}, {**timings, "caution": texts}))},
 )
 
 
@@ -188,15 +197,26 @@ def test_documents_parsed_directly(document: dict[str, Any]) -> None:
     check_outcome(parse_document, document, SOURCE)
 
 
+PLAIN_TEXT = st.text(
+    alphabet=st.characters(exclude_categories=("Cc", "Cs")) | st.sampled_from("[]/="),
+    min_size=1,
+    max_size=10,
+)
+
+
 # A valid document every time: checks that the loader does not refuse good files.
 @st.composite
 def valid_documents(draw: st.DrawFn) -> tuple[dict[str, Any], int]:
+    # Up to 120 s: 3 steps of 3 sides x 3 sets x 4 reps x 3 phases, with every pause, stay
+    # under the 24 h a routine may last (the limit has its own tests in test_plan_length.py).
     seconds = st.one_of(
-        st.integers(min_value=1, max_value=3600),
-        st.floats(min_value=0.001, max_value=3600, allow_nan=False),
+        st.integers(min_value=1, max_value=120),
+        st.floats(min_value=0.001, max_value=120, allow_nan=False),
     )
     pauses = st.one_of(st.just(0), seconds)
-    name = st.text(min_size=1, max_size=10).filter(str.strip)
+    # Control characters are refused at load time (text reaches a terminal), so a valid
+    # document leaves them out; PLAIN_TEXT keeps everything else, markup-like brackets included.
+    name = PLAIN_TEXT.filter(str.strip)
     exercise_ids = draw(
         st.lists(st.from_regex(r"\A[a-z0-9-]{1,8}\Z"), min_size=1, max_size=3, unique=True)
     )
@@ -260,7 +280,69 @@ def test_valid_documents_load(case: tuple[dict[str, Any], int]) -> None:
     assert parse_document(document, SOURCE) == book
 
 
-# -- (c) the bundled file, damaged --------------------------------------------------------------
+# -- (c) text from the file is text: markup kept as written, control characters refused -------
+
+MARKUP = ["[bold]", "[/]", "[/bold]", "[link=x]", "[red on blue]", "[", "]", "\\[", "=", "Cat"]
+CONTROLS = [chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)]]
+risky_text = st.lists(
+    st.sampled_from(MARKUP) | st.sampled_from(CONTROLS) | st.text(max_size=3), max_size=6
+).map("".join)
+# Where a name or a text can go: (path in the document, key path in a message, multi-line).
+PLACES = [
+    (("exercises", "cat", "name"), "exercises.cat.name", False),
+    (("exercises", "cat", "notes"), "exercises.cat.notes", True),
+    (("exercises", "cat", "phases", 0, "name"), "exercises.cat.phases[0].name", False),
+    (("routines", 0, "name"), "routines[0].name", False),
+    (("routines", 0, "description"), "routines[0].description", True),
+    (("routines", 0, "caution"), "routines[0].caution", True),
+]
+
+
+def read_back(book: RoutineBook, path: tuple[Any, ...]) -> str:
+    target: Any = book.exercises["cat"] if path[0] == "exercises" else book.routines[0]
+    for key in path[2:]:  # past ("exercises", "cat") or ("routines", 0)
+        target = target[key] if isinstance(key, int) else getattr(target, key)
+    return str(target)
+
+
+@FUZZ
+@given(risky_text, st.sampled_from(PLACES))
+def test_markup_and_control_characters_in_text(
+    text: str, place: tuple[tuple[Any, ...], str, bool]
+) -> None:
+    path, where, multiline = place
+    document: dict[str, Any] = {
+        "schema": 2,
+        "exercises": {"cat": {"name": "Cat", "phases": [{"name": "Arch", "seconds": 5}]}},
+        "routines": [{"id": "r", "name": "R", "steps": [{"exercise": "cat"}]}],
+    }
+    target: Any = document
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = text
+    allowed = {"\n"} if multiline else set()
+    has_control = any(c in CONTROLS and c not in allowed for c in text)
+    book = check_outcome(load_text, tomli_w.dumps(document), SOURCE)
+    if book is None:
+        # Refused: only for a control character or a blank required text, named by its path.
+        with_path = [p for p in _problems(document) if p.startswith(f"{SOURCE}: {where}: ")]
+        assert with_path, _problems(document)
+        assert has_control or not text.strip()
+        return
+    assert not has_control
+    if text.strip() or path[-1] != "caution":
+        assert read_back(book, path) == text.strip()
+
+
+def _problems(document: dict[str, Any]) -> tuple[str, ...]:
+    try:
+        parse_document(document, SOURCE)
+    except RoutineError as error:
+        return error.problems
+    return ()
+
+
+# -- (d) the bundled file, damaged --------------------------------------------------------------
 
 SNIPPETS = [
     "",

@@ -2,20 +2,24 @@
 
 A routine file is written by hand, so a mistake in it must never become a traceback. Loading
 collects every problem it finds (as `FILE: KEY.PATH: message`, or `FILE:LINE:COL: message` for
-TOML syntax) and raises a single `RoutineError` holding all of them.
+TOML syntax) and raises a single `RoutineError` holding all of them (the first 200, and a count
+of the rest). The checks for single values live in tui.core.checks; this module knows the shape
+of the file: which keys each table has, which schema added them, and how they fit together.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
+from tui.core.checks import Checks, describe, format_number, join
+from tui.core.figure import figure_problems, normalize
 from tui.core.model import (
+    DEFAULT_CAUTION,
     TIMING_KEYS,
     Exercise,
     Phase,
@@ -26,13 +30,23 @@ from tui.core.model import (
     Timings,
     closest_match,
 )
+from tui.core.plan import routine_length
+from tui.core.progression import apply_levels, read_rule
+from tui.core.timefmt import format_length
 
-SCHEMA_VERSION = 1
-MAX_SECONDS = 3600.0
-MAX_COUNT = 500
-ID_PATTERN = re.compile(r"^[a-z0-9-]+$")
-
-T = TypeVar("T")
+SCHEMAS = (1, 2)
+LATEST_SCHEMA = SCHEMAS[-1]
+# Keys that schema 2 added, by the table they belong to: a schema 1 file that uses one is told
+# to declare `schema = 2` rather than that the key is unknown.
+SCHEMA_2_KEYS = {
+    "defaults": {"caution"},
+    "phase": {"figure"},
+    "routine": {"caution"},
+    "step": {"progress"},
+}
+# A routine must be playable: past these its plan takes too long to build, or to do.
+MAX_SEGMENTS = 20_000
+MAX_PLANNED_SECONDS = 24 * 3600.0
 
 
 def load_file(path: Path | str) -> RoutineBook:
@@ -70,8 +84,12 @@ _TOML_POSITION = re.compile(
 
 
 def load_text(text: str, source: str = "<routines>") -> RoutineBook:
+    # Some editors on Windows start a UTF-8 file with a byte order mark; TOML does not allow it.
+    text = text.removeprefix("\ufeff")
     if not text.strip():
-        raise RoutineError(source, [f"{source}: the file is empty; start it with `schema = 1`"])
+        raise RoutineError(
+            source, [f"{source}: the file is empty; start it with `schema = {LATEST_SCHEMA}`"]
+        )
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -102,128 +120,23 @@ def parse_document(document: Mapping[str, Any], source: str = "<routines>") -> R
     return _Parser(source).parse(document)
 
 
-def _kind(value: object) -> str:
-    names = {
-        bool: "a boolean",
-        int: "an integer",
-        float: "a number",
-        str: "a string",
-        list: "a list",
-        dict: "a table",
-    }
-    for kind, name in names.items():
-        if type(value) is kind:
-            if kind in (str, int, float) and len(repr(value)) <= 30:
-                return f"{name} ({value!r})"
-            return name
-    return "a date or time" if value is not None else "nothing"
-
-
-def _format_seconds(value: float) -> str:
-    if isinstance(value, int):
-        digits = str(value)
-        return digits if len(digits) <= 12 else f"{digits[:6]}... ({len(digits)} digits)"
-    return f"{value:g}"
-
-
-class _Parser:
+class _Parser(Checks):
     """One pass over a document, gathering every problem before giving up."""
 
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.problems: list[str] = []
+    schema = LATEST_SCHEMA  # until the file says otherwise: a bad schema is reported once
 
-    def fail(self, path: str, message: str) -> None:
-        where = f"{path}: " if path else ""
-        self.problems.append(f"{self.source}: {where}{message}")
-
-    # -- generic checks ---------------------------------------------------------------------
-
-    def check_keys(self, table: Mapping[str, Any], path: str, allowed: Iterable[str]) -> None:
-        allowed = list(allowed)
-        for key in table:
-            if key in allowed:
-                continue
-            guess = closest_match(key, allowed)
-            hint = f" (did you mean `{guess}`?)" if guess else f" (allowed: {', '.join(allowed)})"
-            self.fail(_join(path, key), f"unknown key{hint}")
-
-    def table(self, value: Any, path: str) -> Mapping[str, Any] | None:
-        if isinstance(value, dict):
-            return value
-        self.fail(path, f"must be a table, not {_kind(value)}")
-        return None
-
-    def text(self, table: Mapping[str, Any], key: str, path: str, *, required: bool = False) -> str:
-        if key not in table:
-            if required:
-                self.fail(_join(path, key), "is required")
-            return ""
-        value = table[key]
-        if not isinstance(value, str):
-            self.fail(_join(path, key), f"must be a string, not {_kind(value)}")
-            return ""
-        if required and not value.strip():
-            self.fail(_join(path, key), "must not be empty")
-        return value.strip()
-
-    def texts(self, table: Mapping[str, Any], key: str, path: str) -> tuple[str, ...]:
-        value = table.get(key, [])
-        if not isinstance(value, list):
-            self.fail(_join(path, key), f"must be a list of strings, not {_kind(value)}")
-            return ()
-        result: list[str] = []
-        for index, item in enumerate(value):
-            if isinstance(item, str):
-                result.append(item.strip())
-            else:
-                self.fail(f"{_join(path, key)}[{index}]", f"must be a string, not {_kind(item)}")
-        return tuple(result)
-
-    def seconds(
-        self, table: Mapping[str, Any], key: str, path: str, *, allow_zero: bool = False
-    ) -> float | None:
-        if key not in table:
-            return None
-        value = table[key]
-        where = _join(path, key)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.fail(where, f"must be a number of seconds, not {_kind(value)}")
-            return None
-        if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-            self.fail(where, "must be a finite number of seconds")
-            return None
-        low = "at least 0" if allow_zero else "greater than 0"
-        if value < 0 or (value == 0 and not allow_zero) or value > MAX_SECONDS:
-            self.fail(
-                where,
-                f"{_format_seconds(value)} is out of range: seconds must be {low} "
-                f"and at most {MAX_SECONDS:g}",
-            )
-            return None
-        return float(value)
-
-    def count(self, table: Mapping[str, Any], key: str, path: str) -> int:
-        if key not in table:
-            return 1
-        value = table[key]
-        where = _join(path, key)
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(where, f"must be a whole number from 1 to {MAX_COUNT}, not {_kind(value)}")
-            return 1
-        if not 1 <= value <= MAX_COUNT:
-            self.fail(where, f"{value} is out of range: must be from 1 to {MAX_COUNT}")
-            return 1
-        return value
-
-    def identifier(self, value: str, path: str, what: str) -> bool:
-        if ID_PATTERN.match(value):
-            return True
-        self.fail(
-            path,
-            f"{what} {value!r} may only use lowercase letters, digits and '-' (like 'daily-back')",
-        )
-        return False
+    def keys(self, table: Mapping[str, Any], path: str, kind: str, allowed: list[str]) -> None:
+        """Unknown keys, and keys of a later schema than the file declares."""
+        if self.schema < 2:
+            later = [key for key in SCHEMA_2_KEYS[kind] if key in table]
+            for key in later:
+                self.fail(
+                    join(path, key), "is a schema 2 key: put `schema = 2` at the top to use it"
+                )
+            if later:
+                table = {key: value for key, value in table.items() if key not in later}
+            allowed = [key for key in allowed if key not in SCHEMA_2_KEYS[kind]]
+        self.check_keys(table, path, allowed)
 
     def timings(self, table: Mapping[str, Any], path: str, base: Timings) -> Timings:
         changes: dict[str, float] = {}
@@ -231,26 +144,7 @@ class _Parser:
             value = self.seconds(table, key, path, allow_zero=True)
             if value is not None:
                 changes[key] = value
-        return replace(base, **changes)
-
-    def items(
-        self, value: Any, path: str, parse_one: Callable[[Mapping[str, Any], str], T | None]
-    ) -> list[T]:
-        if not isinstance(value, list):
-            self.fail(path, f"must be a list, not {_kind(value)}")
-            return []
-        if not value:
-            self.fail(path, "must not be empty")
-        result: list[T] = []
-        for index, item in enumerate(value):
-            item_path = f"{path}[{index}]"
-            table = self.table(item, item_path)
-            if table is None:
-                continue
-            parsed = parse_one(table, item_path)
-            if parsed is not None:
-                result.append(parsed)
-        return result
+        return replace(base, **changes) if changes else base
 
     # -- the document ------------------------------------------------------------------------
 
@@ -258,12 +152,13 @@ class _Parser:
         self.check_keys(document, "", ["schema", "defaults", "exercises", "routines"])
         self.check_schema(document)
 
-        defaults = Timings()
+        defaults, caution = Timings(), DEFAULT_CAUTION
         if "defaults" in document:
             table = self.table(document["defaults"], "defaults")
             if table is not None:
-                self.check_keys(table, "defaults", TIMING_KEYS)
+                self.keys(table, "defaults", "defaults", [*TIMING_KEYS, "caution"])
                 defaults = self.timings(table, "defaults", defaults)
+                caution = self.caution(table, "defaults", caution)
 
         exercises: dict[str, Exercise] = {}
         if "exercises" not in document:
@@ -285,25 +180,33 @@ class _Parser:
             routines = self.items(
                 document["routines"],
                 "routines",
-                lambda table, path: self.routine(table, path, defaults, exercises),
+                lambda table, path: self.routine(table, path, defaults, caution, exercises),
             )
             self.check_unique_ids(document["routines"])
 
-        if self.problems:
-            raise RoutineError(self.source, self.problems)
-        return RoutineBook(self.source, exercises, tuple(routines))
+        if self.problem_count:
+            raise RoutineError(self.source, self.reported())
+        return RoutineBook(self.source, exercises, tuple(routines), self.schema)
 
     def check_schema(self, document: Mapping[str, Any]) -> None:
         if "schema" not in document:
-            self.fail("schema", f"is required: put `schema = {SCHEMA_VERSION}` at the top")
+            self.fail("schema", f"is required: put `schema = {LATEST_SCHEMA}` at the top")
             return
         schema = document["schema"]
-        if schema != SCHEMA_VERSION or isinstance(schema, bool):
+        if isinstance(schema, bool) or not isinstance(schema, int):
+            # The wording of every other whole-number key: `schema = 1.0` is not `schema = 1`.
             self.fail(
                 "schema",
-                f"unsupported schema {schema!r}: this version of backtone reads "
-                f"schema = {SCHEMA_VERSION}",
+                f"must be a whole number from 1 to {LATEST_SCHEMA}, not {describe(schema)}",
             )
+        elif schema not in SCHEMAS:
+            self.fail(
+                "schema",
+                f"unsupported schema {format_number(schema)}: this version "
+                f"of backtone reads schema = 1 or {LATEST_SCHEMA}",
+            )
+        else:
+            self.schema = schema
 
     def check_unique_ids(self, value: Any) -> None:
         if not isinstance(value, list):
@@ -322,6 +225,16 @@ class _Parser:
             else:
                 seen[routine_id] = index
 
+    def caution(self, table: Mapping[str, Any], path: str, default: str) -> str:
+        if "caution" not in table or self.schema < 2:
+            return default
+        caution = self.raw_text(table, "caution", path, multiline=True)
+        if caution is None:
+            return default
+        if not caution.strip():
+            self.fail(join(path, "caution"), "must not be empty (leave it out for the default)")
+        return caution.strip() or default
+
     def exercise(self, exercise_id: str, value: Any) -> Exercise | None:
         path = f"exercises.{exercise_id}"
         valid_id = self.identifier(exercise_id, path, "exercise id")
@@ -329,59 +242,90 @@ class _Parser:
         if table is None:
             return None
         self.check_keys(table, path, ["name", "setup", "cues", "notes", "tags", "phases"])
-        before = len(self.problems)
+        before = self.problem_count
         name = self.text(table, "name", path, required=True)
-        setup = self.text(table, "setup", path)
-        notes = self.text(table, "notes", path)
+        setup = self.text(table, "setup", path, multiline=True)
+        notes = self.text(table, "notes", path, multiline=True)
         cues = self.texts(table, "cues", path)
         tags = self.texts(table, "tags", path)
         if "phases" not in table:
-            self.fail(_join(path, "phases"), "is required: one repetition is every phase in order")
+            self.fail(join(path, "phases"), "is required: one repetition is every phase in order")
             phases: list[Phase] = []
         else:
-            phases = self.items(table["phases"], _join(path, "phases"), self.phase)
-        if not valid_id or len(self.problems) > before:
+            phases = self.items(table["phases"], join(path, "phases"), self.phase)
+        if not valid_id or self.problem_count > before:
             return None
         return Exercise(exercise_id, name, tuple(phases), setup, cues, notes, tags)
 
     def phase(self, table: Mapping[str, Any], path: str) -> Phase | None:
-        self.check_keys(table, path, ["name", "seconds", "hold"])
+        self.keys(table, path, "phase", ["name", "seconds", "hold", "figure"])
         name = self.text(table, "name", path, required=True)
         seconds = self.seconds(table, "seconds", path)
         hold = table.get("hold", False)
         if not isinstance(hold, bool):
-            self.fail(_join(path, "hold"), f"must be true or false, not {_kind(hold)}")
+            self.fail(join(path, "hold"), f"must be true or false, not {describe(hold)}")
             hold = False
-        return Phase(name, seconds, hold)
+        return Phase(name, seconds, hold, self.figure(table, path))
+
+    def figure(self, table: Mapping[str, Any], path: str) -> str:
+        if "figure" not in table or self.schema < 2:
+            return ""
+        value = table["figure"]
+        if not isinstance(value, str):
+            self.fail(join(path, "figure"), f"must be a string, not {describe(value)}")
+            return ""
+        # Checked line by line (tabs, controls, non-ASCII, size) by the figure's own rules.
+        figure = normalize(value)
+        for problem in figure_problems(figure):
+            self.fail(join(path, "figure"), problem)
+        return figure
 
     def routine(
         self,
         table: Mapping[str, Any],
         path: str,
         defaults: Timings,
+        caution: str,
         exercises: Mapping[str, Exercise],
     ) -> Routine | None:
-        allowed = ["id", "name", "description", "steps", *TIMING_KEYS]
-        self.check_keys(table, path, allowed)
-        before = len(self.problems)
+        allowed = ["id", "name", "description", "caution", "steps", *TIMING_KEYS]
+        self.keys(table, path, "routine", allowed)
+        before = self.problem_count
         routine_id = self.text(table, "id", path, required=True)
         if routine_id:
-            self.identifier(routine_id, _join(path, "id"), "routine id")
+            self.identifier(routine_id, join(path, "id"), "routine id")
         name = self.text(table, "name", path, required=True)
-        description = self.text(table, "description", path)
+        description = self.text(table, "description", path, multiline=True)
+        caution = self.caution(table, path, caution)
         timings = self.timings(table, path, defaults)
         if "steps" not in table:
-            self.fail(_join(path, "steps"), "is required: list the exercises to do")
+            self.fail(join(path, "steps"), "is required: list the exercises to do")
             steps: list[Step] = []
         else:
             steps = self.items(
                 table["steps"],
-                _join(path, "steps"),
+                join(path, "steps"),
                 lambda step, step_path: self.step(step, step_path, timings, exercises),
             )
-        if len(self.problems) > before:
+        if self.problem_count > before:
             return None
-        return Routine(routine_id, name, tuple(steps), description, timings)
+        routine = Routine(routine_id, name, tuple(steps), description, timings, caution)
+        return routine if self.playable(routine, path) else None
+
+    def playable(self, routine: Routine, path: str) -> bool:
+        """Within the size a session can build and a person can do, at its longest: with every
+        progression rule at its maximum."""
+        tops = {i: s.progress.maximum for i, s in enumerate(routine.steps) if s.progress}
+        length = routine_length(apply_levels(routine, tops) if tops else routine)
+        at_top = " at its progression maximum" if tops else ""
+        if length.segments > MAX_SEGMENTS:
+            self.fail(path, f"plays {length.segments:,} segments{at_top}; at most {MAX_SEGMENTS:,}")
+            return False
+        if length.timed_seconds > MAX_PLANNED_SECONDS:
+            limit = format_length(MAX_PLANNED_SECONDS).removesuffix(" 00 min")
+            self.fail(path, f"lasts {format_length(length.timed_seconds)}{at_top}; at most {limit}")
+            return False
+        return True
 
     def step(
         self,
@@ -390,32 +334,39 @@ class _Parser:
         timings: Timings,
         exercises: Mapping[str, Exercise],
     ) -> Step | None:
-        self.check_keys(table, path, ["exercise", "reps", "sets", "sides", "hold", *TIMING_KEYS])
-        before = len(self.problems)
+        allowed = ["exercise", "reps", "sets", "sides", "hold", "progress", *TIMING_KEYS]
+        self.keys(table, path, "step", allowed)
+        before = self.problem_count
         exercise_id = self.text(table, "exercise", path, required=True)
         exercise = exercises.get(exercise_id)
         if exercise_id and exercise_id not in self.known_exercises:
             guess = closest_match(exercise_id, self.known_exercises)
             hint = f" (did you mean {guess!r}?)" if guess else ""
-            self.fail(_join(path, "exercise"), f"unknown exercise {exercise_id!r}{hint}")
+            self.fail(join(path, "exercise"), f"unknown exercise {exercise_id!r}{hint}")
         reps = self.count(table, "reps", path)
         sets = self.count(table, "sets", path)
         sides = self.sides(table, path)
         hold = self.seconds(table, "hold", path)
         if hold is not None and exercise is not None and not any(p.hold for p in exercise.phases):
             self.fail(
-                _join(path, "hold"),
+                join(path, "hold"),
                 f"exercise {exercise.id!r} has no phase marked `hold = true` to apply it to",
             )
         step_timings = self.timings(table, path, timings)
-        if exercise is None or len(self.problems) > before:
+        if exercise is None or self.problem_count > before:
             return None
-        return Step(exercise, reps, sets, sides, hold, step_timings)
+        step = Step(exercise, reps, sets, sides, hold, step_timings)
+        if "progress" in table and self.schema >= 2:
+            rule = read_rule(self, step, table["progress"], join(path, "progress"), "reps" in table)
+            if rule is None:
+                return None
+            step = replace(step, progress=rule)
+        return step
 
     def sides(self, table: Mapping[str, Any], path: str) -> tuple[str, ...]:
         if "sides" not in table:
             return ()
-        where = _join(path, "sides")
+        where = join(path, "sides")
         sides = self.texts(table, "sides", path)
         if isinstance(table["sides"], list) and not table["sides"]:
             self.fail(where, 'must name at least one side, like ["left", "right"]')
@@ -425,7 +376,3 @@ class _Parser:
         if duplicates:
             self.fail(where, f"side names must be distinct; repeated: {', '.join(duplicates)}")
         return sides
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key

@@ -5,6 +5,13 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
+from typing import Literal
+
+# Shown apart at the first get-ready of every session; a file that gives no caution of its own
+# (a schema 1 file, say) gets this one, so that no session starts without one.
+DEFAULT_CAUTION = (
+    "Stop if the pain grows. Ask a physiotherapist or doctor about back pain that persists."
+)
 
 
 class RoutineError(Exception):
@@ -35,6 +42,7 @@ class Phase:
     name: str
     seconds: float | None = None  # None: untimed, the session waits for the person
     hold: bool = False
+    figure: str = ""  # a small ASCII side view of the position; "" when the file gives none
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,17 @@ class Exercise:
 
 
 @dataclass(frozen=True)
+class Progression:
+    """A step's rule for raising its hold or reps: by `step` after every `every` full sessions,
+    up to `maximum`. The level reached is worked out from the history (tui.core.progression)."""
+
+    key: Literal["hold", "reps"]
+    maximum: float
+    step: float
+    every: int
+
+
+@dataclass(frozen=True)
 class Step:
     exercise: Exercise
     reps: int = 1
@@ -56,6 +75,7 @@ class Step:
     sides: tuple[str, ...] = ()
     hold: float | None = None
     timings: Timings = field(default_factory=Timings)
+    progress: Progression | None = None
 
     def phase_seconds(self, phase: Phase) -> float | None:
         """The phase's length in this step: a step's `hold` replaces every hold phase's."""
@@ -71,6 +91,7 @@ class Routine:
     steps: tuple[Step, ...]
     description: str = ""
     timings: Timings = field(default_factory=Timings)
+    caution: str = DEFAULT_CAUTION
 
 
 @dataclass(frozen=True)
@@ -78,6 +99,7 @@ class RoutineBook:
     source: str
     exercises: Mapping[str, Exercise]
     routines: tuple[Routine, ...]
+    schema: int = 1  # the schema the file declared, for `backtone check` to name
 
     def routine(self, routine_id: str) -> Routine:
         for routine in self.routines:

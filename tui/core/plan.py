@@ -107,10 +107,16 @@ class Plan:
         return Length(self.timed_seconds, self.untimed_count).text()
 
     def digest(self) -> str:
-        """A fingerprint of what this plan plays, to tell whether a routine changed."""
-        payload = json.dumps(
-            [asdict(segment) for segment in self.segments], sort_keys=True, default=str
-        )
+        """A fingerprint of what this plan plays, to tell whether a routine changed (a resume is
+        offered only when it did not). It hashes the definition the timeline is built from, the
+        steps with their exercises and any progression level already applied to them, so it
+        costs as much as the routine is long to write down, not as long as it plays."""
+        steps = []
+        for step in self.routine.steps:
+            fields = asdict(step)
+            del fields["progress"]  # the rule, not the level: levels are in hold and reps
+            steps.append(fields)
+        payload = json.dumps(steps, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
@@ -120,10 +126,13 @@ class Length:
 
     timed_seconds: float
     untimed_count: int = 0
+    segments: int = 0  # how many segments the timeline holds: what a plan costs to build
 
     def __add__(self, other: Length) -> Length:
         return Length(
-            self.timed_seconds + other.timed_seconds, self.untimed_count + other.untimed_count
+            self.timed_seconds + other.timed_seconds,
+            self.untimed_count + other.untimed_count,
+            self.segments + other.segments,
         )
 
     def text(self) -> str:
@@ -138,33 +147,59 @@ def _pause(seconds: float) -> float:
 
 
 def step_length(step: Step) -> Length:
-    """What `Plan.step_seconds` would give for this step (and its untimed phases), by
-    arithmetic: the picker shows every routine's length, and a 500-routine file would
+    """What `Plan.step_seconds` would give for this step (and its untimed phases and segment
+    count), by arithmetic: the picker shows every routine's length, and a 500-routine file would
     otherwise build 40,000 segments before the first frame."""
     timings = step.timings
-    rep = Length(0.0)
+    timed = 0.0
+    untimed = 0
     for phase in step.exercise.phases:
         seconds = step.phase_seconds(phase)
-        rep += Length(0.0, 1) if seconds is None else Length(seconds)
+        if seconds is None:
+            untimed += 1
+        else:
+            timed += seconds
     sides = len(step.sides) or 1
-    reps_per_set = step.reps * rep.timed_seconds + (step.reps - 1) * _pause(
-        timings.rest_between_reps
-    )
+    reps_per_set = step.reps * timed + (step.reps - 1) * _pause(timings.rest_between_reps)
     per_side = step.sets * reps_per_set + (step.sets - 1) * _pause(timings.rest_between_sets)
     seconds = (
         _pause(timings.prepare) + sides * per_side + (sides - 1) * _pause(timings.switch_sides)
     )
-    return Length(seconds, rep.untimed_count * step.reps * step.sets * sides)
+    segments_per_set = step.reps * len(step.exercise.phases) + (step.reps - 1) * _is_pause(
+        timings.rest_between_reps
+    )
+    segments_per_side = step.sets * segments_per_set + (step.sets - 1) * _is_pause(
+        timings.rest_between_sets
+    )
+    segments = (
+        _is_pause(timings.prepare)
+        + sides * segments_per_side
+        + (sides - 1) * _is_pause(timings.switch_sides)
+    )
+    return Length(seconds, untimed * step.reps * step.sets * sides, segments)
+
+
+def _is_pause(seconds: float) -> int:
+    """1 when a pause of this length is a segment of the timeline (0 s is no pause at all)."""
+    return 1 if seconds > 0 else 0
 
 
 def routine_length(routine: Routine) -> Length:
     """The planned length of the whole routine: `build_plan(routine)`'s totals."""
-    total = Length(0.0)
-    for index, step in enumerate(routine.steps):
-        if index > 0:
-            total += Length(_pause(routine.steps[index - 1].timings.rest))
-        total += step_length(step)
-    return total
+    # Summed in plain numbers, in the plan's order: the loader works this out for every routine
+    # of a file (to refuse one too long to play), and a file may hold 20,000 of them.
+    seconds, untimed, segments = 0.0, 0, 0
+    previous: Step | None = None
+    for step in routine.steps:
+        if previous is not None and previous.timings.rest > 0:
+            seconds += previous.timings.rest
+            segments += 1
+        length = step_length(step)
+        seconds += length.timed_seconds
+        untimed += length.untimed_count
+        segments += length.segments
+        previous = step
+    return Length(seconds, untimed, segments)
 
 
 def build_plan(routine: Routine) -> Plan:
