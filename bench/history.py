@@ -53,7 +53,10 @@ SESSION_SQL = (
     " segments_done, segments_total, current_segment, host, pid, updated_at)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-SEGMENT_SQL = "INSERT INTO segments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+SEGMENT_SQL = (
+    "INSERT INTO segments (session_id, segment_index, kind, label, exercise, position, outcome,"
+    " active_seconds, ended_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 # -- filling a store ---------------------------------------------------------------------------
@@ -313,3 +316,115 @@ async def main() -> None:
 
 if __name__ == "__main__":
     asyncio.run(main())
+
+
+# -- `backtone history` streamed, up to 100,000 sessions (issue 12, item 20) -------------------
+
+STREAM_SIZES = [(10_000, 3_650), (100_000, 36_500)]  # 100,000: ten a day for ten years
+
+
+def stream_once(data_dir: Path, fmt: str, config_dir: Path, first_line: bool) -> tuple[float, int]:
+    """(seconds, peak RSS in KiB) of `backtone history --format FMT`: to its first line read and
+    the pipe closed, as `| head -1` does, or to the end, written into a pipe read to the end."""
+    command = Path(sys.executable).with_name("backtone")
+    env = {**os.environ, "BACKTONE_CONFIG": str(config_dir)}
+    env.pop("BACKTONE_DATA", None)
+    # As installed: modules read from .pyc files (which the warm-up run writes, in the temp dir).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(config_dir.parent / "pycache")
+    argv = [str(command), "history", "--format", fmt, "--data-dir", str(data_dir)]
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    assert process.stdout is not None
+    if first_line:
+        process.stdout.readline()
+        elapsed = time.perf_counter() - started
+        process.stdout.close()
+    else:
+        while process.stdout.read(1 << 16):
+            pass
+        elapsed = time.perf_counter() - started
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        print(f"  ({' '.join(argv[1:4])}: exit {process.returncode})")
+    return elapsed, usage.ru_maxrss
+
+
+def stream_main() -> None:
+    print()
+    print(f"backtone history, streamed: median of {RUNS}, peak RSS of the process")
+    with tempfile.TemporaryDirectory(prefix="backtone-bench-") as temp:
+        root = Path(temp)
+        results: dict[int, dict[str, tuple[list[float], int]]] = {}
+        for sessions, days in STREAM_SIZES:
+            data_dir = root / f"data-{sessions}"
+            seconds, _ = fill(data_dir, sessions, days, seed=sessions)
+            print(f"filled {sessions:,} sessions in {seconds:.1f} s")
+            results[sessions] = {}
+            for label, fmt, first in [
+                ("table: first line (| head -1)", "table", True),
+                ("table: every line", "table", False),
+                ("json: every line", "json", False),
+            ]:
+                stream_once(data_dir, fmt, root / "config", first)  # warm the caches
+                runs = [stream_once(data_dir, fmt, root / "config", first) for _ in range(RUNS)]
+                results[sessions][label] = ([s for s, _ in runs], max(rss for _, rss in runs))
+    small, big = (n for n, _ in STREAM_SIZES)
+    print(f"{'':34}{small:>12,} sessions{big:>25,} sessions   ratio")
+    for label in results[small]:
+        a, a_rss = results[small][label]
+        b, b_rss = results[big][label]
+        ratio = statistics.median(b) / statistics.median(a)
+        print(f"{label:34}{median_of(a):>24}{median_of(b):>24}{ratio:8.2f}x")
+        print(f"{'  peak RSS':34}{a_rss / 1024:>21.1f} MiB{b_rss / 1024:>20.1f} MiB")
+    print("goal: first line under 300 ms; the whole table in about the JSON's time; RSS flat")
+
+
+if __name__ == "__main__":
+    stream_main()
+
+
+# -- the store's pain trend, pain rises and progression history (issue 11) ---------------------
+
+
+def trend_main() -> None:
+    """pain_trend, recent_pain_rises and past_sessions at 10,000 sessions, with check-ins on
+    two sessions in three. Goal: each under 50 ms."""
+    print()
+    print(f"store reads for issue 11 at 10,000 sessions: median of {RUNS * 4} [min-max]")
+    with tempfile.TemporaryDirectory(prefix="backtone-bench-") as temp:
+        data_dir = Path(temp) / "data"
+        fill(data_dir, 10_000, 3_650, seed=11)
+        rng = random.Random(11)
+        connection = sqlite3.connect(data_dir / DB_NAME, isolation_level=None)
+        connection.execute("BEGIN")
+        for (session_id,) in connection.execute("SELECT id FROM sessions").fetchall():
+            if rng.random() < 2 / 3:
+                before = rng.randint(0, 10)
+                after = min(10, max(0, before + rng.randint(-3, 3)))
+                connection.execute(
+                    "UPDATE sessions SET pain_before = ?, pain_after = ?, full_steps = ?"
+                    " WHERE id = ?",
+                    (before, after, "[0, 1, 2]", session_id),
+                )
+        connection.execute("COMMIT")
+        connection.close()
+        store = HistoryStore.open(data_dir)
+        routine = store.sessions(limit=1)[0].routine_id
+        for label, work in [
+            ("pain_trend (12 weeks)", lambda: store.pain_trend()),
+            ("recent_pain_rises (last 3)", lambda: store.recent_pain_rises()),
+            (f"past_sessions ({routine})", lambda: store.past_sessions(routine)),
+        ]:
+            samples = []
+            for _ in range(RUNS * 4):
+                started = time.perf_counter()
+                work()
+                samples.append(time.perf_counter() - started)
+            print(f"{label:44}{median_of(samples):>24}")
+        store.close()
+
+
+if __name__ == "__main__":
+    trend_main()

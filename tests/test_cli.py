@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tui import paths
 from tui.cli import INIT_HEADER, build_parser, main
@@ -22,6 +25,7 @@ def wide_plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     """Rich tables wide enough not to wrap names; never the no-tty escape hatch."""
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.delenv("BACKTONE_ALLOW_NO_TTY", raising=False)
+    monkeypatch.delenv("TEXTUAL_DRIVER", raising=False)
 
 
 @pytest.fixture
@@ -90,7 +94,8 @@ def test_check_bundled(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(BUNDLED)]) == 0
     captured = capsys.readouterr()
     assert captured.out == (
-        f"{BUNDLED}: OK, {len(book.routines)} routines, {len(book.exercises)} exercises\n"
+        f"OK: {BUNDLED} (schema {book.schema}): {len(book.routines)} routines, "
+        f"{len(book.exercises)} exercises\n"
     )
     assert captured.err == ""
 
@@ -98,7 +103,7 @@ def test_check_bundled(capsys: pytest.CaptureFixture[str]) -> None:
 def test_check_singular_counts(capsys: pytest.CaptureFixture[str], examples_dir: Path) -> None:
     path = examples_dir / "minimal.toml"
     assert main(["check", str(path)]) == 0
-    assert capsys.readouterr().out == f"{path}: OK, 1 routine, 1 exercise\n"
+    assert capsys.readouterr().out == f"OK: {path} (schema 1): 1 routine, 1 exercise\n"
 
 
 @pytest.mark.parametrize(
@@ -135,7 +140,7 @@ def test_check_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
 
 def test_check_without_file_uses_the_bundled(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check"]) == 0
-    assert capsys.readouterr().out.startswith(f"{BUNDLED}: OK, ")
+    assert capsys.readouterr().out.startswith(f"OK: {BUNDLED} (schema ")
 
 
 def test_check_without_file_uses_the_environment(
@@ -144,7 +149,7 @@ def test_check_without_file_uses_the_environment(
     path = examples_dir / "minimal.toml"
     monkeypatch.setenv("BACKTONE_ROUTINES", str(path))
     assert main(["check"]) == 0
-    assert capsys.readouterr().out == f"{path}: OK, 1 routine, 1 exercise\n"
+    assert capsys.readouterr().out == f"OK: {path} (schema 1): 1 routine, 1 exercise\n"
 
 
 def test_check_without_file_uses_the_config_file(
@@ -167,7 +172,7 @@ def test_check_with_routines_option_before_or_after(
     path = examples_dir / "minimal.toml"
     argv = ["--routines", str(path), "check"] if before else ["check", "--routines", str(path)]
     assert main(argv) == 0  # the option beats the environment
-    assert capsys.readouterr().out == f"{path}: OK, 1 routine, 1 exercise\n"
+    assert capsys.readouterr().out == f"OK: {path} (schema 1): 1 routine, 1 exercise\n"
 
 
 # -- options before or after the command --------------------------------------------------------
@@ -187,12 +192,17 @@ def test_options_parse_before_and_after_run(argv: list[str]) -> None:
     assert (args.routines, args.data_dir, args.no_bell) == ("F", "D", True)
 
 
-@pytest.mark.parametrize("command", [["list"], ["check"], ["init"], ["history"]])
+@pytest.mark.parametrize("command", [["list"], ["check"], ["init"], ["history"], ["status"]])
 def test_options_after_every_command(command: list[str]) -> None:
     args = build_parser().parse_args([*command, "--routines", "F", "--data-dir", "D"])
-    assert (args.routines, args.data_dir, args.no_bell) == ("F", "D", False)
+    assert (args.routines, args.data_dir, args.no_bell, args.no_checkin) == ("F", "D", False, False)
     args = build_parser().parse_args(command)
-    assert (args.routines, args.data_dir, args.no_bell) == (None, None, False)
+    assert (args.routines, args.data_dir, args.no_bell, args.no_checkin) == (
+        None,
+        None,
+        False,
+        False,
+    )
 
 
 def test_option_before_is_not_reset_by_the_command() -> None:
@@ -255,7 +265,7 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert (captured.out + captured.err).strip() == f"backtone {version('backtone')}"
 
 
-@pytest.mark.parametrize("command", ["", "run", "list", "check", "history", "init"])
+@pytest.mark.parametrize("command", ["", "run", "list", "check", "history", "init", "status"])
 def test_help_on_every_command(capsys: pytest.CaptureFixture[str], command: str) -> None:
     argv = [command, "--help"] if command else ["--help"]
     with pytest.raises(SystemExit) as info:
@@ -271,7 +281,7 @@ def test_top_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None
     with pytest.raises(SystemExit):
         main(["--help"])
     out = capsys.readouterr().out
-    for command in ("run", "list", "check", "history", "init", "--version"):
+    for command in ("run", "list", "check", "history", "init", "status", "--version"):
         assert command in out
 
 
@@ -324,7 +334,7 @@ def test_init_then_the_written_file_is_the_one_in_use(
     assert main(["init"]) == 0
     capsys.readouterr()
     assert main(["check"]) == 0
-    assert capsys.readouterr().out.startswith(f"{user_file}: OK, ")
+    assert capsys.readouterr().out.startswith(f"OK: {user_file} (schema ")
 
 
 def test_init_refuses_to_overwrite(capsys: pytest.CaptureFixture[str], user_file: Path) -> None:
@@ -344,3 +354,180 @@ def test_init_force_overwrites(capsys: pytest.CaptureFixture[str], user_file: Pa
     text = user_file.read_text(encoding="utf-8")
     assert text.startswith(INIT_HEADER)
     load_file(user_file)
+
+
+# -- text from the file is text -----------------------------------------------------------------
+
+MARKUP_FILE = """\
+schema = 1
+
+[exercises.cat]
+name = "Cat [/] [bold]cow[/bold]"
+phases = [{ name = "Arch [red]up[/]", seconds = 5 }]
+
+[[routines]]
+id = "cat"
+name = "Cat [/]"
+steps = [{ exercise = "cat" }]
+
+[[routines]]
+id = "plank"
+name = "Side plank [left] :smile:"
+steps = [{ exercise = "cat" }]
+"""
+
+
+def test_list_prints_markup_as_text(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "[red]dir").mkdir()
+    path = tmp_path / "[red]dir" / "routines.toml"
+    path.write_text(MARKUP_FILE, encoding="utf-8")
+    assert main(["list", "--routines", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Cat [/]" in out
+    assert "Side plank [left] :smile:" in out
+    assert "[red]dir/routines.toml" in out
+
+
+def test_check_and_run_print_markup_as_text(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "[bold]dir").mkdir()
+    path = tmp_path / "[bold]dir" / "r.toml"
+    path.write_text(MARKUP_FILE, encoding="utf-8")
+    assert main(["check", str(path)]) == 0
+    assert capsys.readouterr().out == f"OK: {path} (schema 1): 2 routines, 1 exercise\n"
+    assert main(["run", "cta", "--routines", str(path)]) == 2
+    assert f"no routine 'cta' in {path} (did you mean 'cat'?)" in capsys.readouterr().err
+
+
+def test_problems_show_control_characters(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "bad\x1b[2J.toml"
+    path.write_bytes(b"schema = 1\nx = \n")
+    assert main(["check", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert "\x1b" not in captured.out + captured.err
+    assert "bad\\x1b[2J.toml" in captured.out and "bad\\x1b[2J.toml" in captured.err
+
+
+# -- the data dir ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [[], ["run", "daily-back"], ["history"], ["status"]])
+def test_a_data_dir_that_is_a_file_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: list[str]
+) -> None:
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a directory")
+    assert main(["--data-dir", str(a_file), *command]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"{a_file} is not a directory (--data-dir)" in captured.err
+    assert a_file.read_text() == "not a directory"
+
+
+def test_a_data_dir_under_a_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("")
+    assert main(["history", "--data-dir", str(a_file / "data")]) == 2
+    assert f"{a_file / 'data'} cannot be a directory: {a_file} is a file" in (
+        capsys.readouterr().err
+    )
+
+
+def test_the_data_dir_from_the_environment_is_checked_too(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("BACKTONE_DATA", "/dev/null")
+    assert main(["history"]) == 2
+    assert "/dev/null is not a directory ($BACKTONE_DATA)" in capsys.readouterr().err
+
+
+# -- a terminal on both ends -------------------------------------------------------------------
+
+
+class Stream:
+    def __init__(self, tty: bool) -> None:
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+@pytest.mark.parametrize(
+    "stdin, stdout, env, expected",
+    [
+        (True, True, {}, None),
+        (False, True, {}, "terminal on stdin too"),
+        (True, False, {}, "the app needs a terminal;"),
+        (False, False, {}, "the app needs a terminal;"),
+        (False, False, {"TEXTUAL_DRIVER": "textual_serve.driver:WebDriver"}, None),
+        (False, True, {"BACKTONE_ALLOW_NO_TTY": "1"}, None),
+    ],
+)
+def test_terminal_problem(
+    monkeypatch: pytest.MonkeyPatch,
+    stdin: bool,
+    stdout: bool,
+    env: dict[str, str],
+    expected: str | None,
+) -> None:
+    from tui.cli import terminal_problem
+
+    monkeypatch.setattr(sys, "stdin", Stream(stdin))
+    monkeypatch.setattr(sys, "stdout", Stream(stdout))
+    problem = terminal_problem(env)
+    assert problem is None if expected is None else expected in (problem or "")
+
+
+def test_stdin_from_dev_null_with_a_terminal_on_stdout_exits_2() -> None:
+    import os
+    import pty
+
+    controller, terminal = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("TEXTUAL_DRIVER",)}
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", "import sys; from tui.cli import main; sys.exit(main())"],
+            stdin=subprocess.DEVNULL, stdout=terminal, stderr=subprocess.PIPE,
+            env=env, timeout=30,
+        )  # fmt: skip
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    assert result.returncode == 2
+    assert result.stderr.decode() == (
+        "backtone: the app needs a terminal on stdin too (it reads keys from it); "
+        "try `backtone list` or `--help`\n"
+    )
+
+
+# -- options -----------------------------------------------------------------------------------
+
+
+def test_no_checkin_is_a_common_option() -> None:
+    parser = build_parser()
+    assert parser.parse_args([]).no_checkin is False
+    assert parser.parse_args(["--no-checkin"]).no_checkin is True
+    assert parser.parse_args(["run", "x", "--no-checkin"]).no_checkin is True
+    assert parser.parse_args(["--no-checkin", "run", "x"]).no_checkin is True
+
+
+MARKUP_NAMES = st.text(alphabet="[]/\\:ab =#@!", min_size=1, max_size=14).filter(
+    lambda name: name.strip() == name and name.strip()
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(name=MARKUP_NAMES)
+def test_any_name_lists_as_itself(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str
+) -> None:
+    path = tmp_path / "names.toml"
+    text = MARKUP_FILE.replace('name = "Cat [/]"', f"name = {json.dumps(name)}")
+    path.write_text(text, encoding="utf-8")
+    assert main(["list", "--routines", str(path)]) == 0
+    assert f"│ {name} " in capsys.readouterr().out

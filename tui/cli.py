@@ -1,72 +1,143 @@
-"""The `backtone` command: opens the app, or lists, checks and sets up routine files."""
+"""The `backtone` command: the parser, and each command sent to the module that does it.
+
+Nothing is imported at the top beyond what Python has already loaded: `backtone status` runs
+at every login and is sent on before argparse, platformdirs or the routine loader load.
+"""
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from collections.abc import Sequence
-from datetime import date
-from pathlib import Path
-from typing import TextIO
 
-from tui import paths, settings, terminal
-from tui.core.loader import load_file
-from tui.core.model import RoutineBook, RoutineError
-from tui.core.plan import routine_length
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which status avoids
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable, Mapping, Sequence
+    from datetime import date
+
+    from tui.core.model import RoutineBook, RoutineError
+
 
 EXIT_OK = 0
 EXIT_BAD_DATA = 1
 EXIT_USAGE = 2
 
 
-class _VersionAction(argparse.Action):
-    """--version, reading the installed metadata only when asked (it costs start-up time)."""
+def __getattr__(name: str) -> str:
+    if name == "INIT_HEADER":  # kept here for callers from before the split, loaded when asked
+        from tui.routines_cli import INIT_HEADER
 
-    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
-        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
-
-    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            number = version("backtone")
-        except PackageNotFoundError:
-            number = "unknown"
-        parser.exit(message=f"backtone {number}\n")
+        return INIT_HEADER
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
-    """Options accepted before or after the command name: `run ID --routines F` works too."""
-    default = None if top else argparse.SUPPRESS
-    parser.add_argument(
-        "--routines",
-        metavar="FILE",
-        default=default,
-        help="routine file to use (default: $BACKTONE_ROUTINES, your config's routines.toml, "
-        "or the bundled routines)",
-    )
-    parser.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        default=default,
-        help="where the history is kept (default: $BACKTONE_DATA or the platform data dir)",
-    )
-    parser.add_argument(
-        "--no-bell",
-        action="store_true",
-        default=False if top else argparse.SUPPRESS,
-        help="start with the terminal bell off",
-    )
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    quick = quick_status_arguments(arguments)
+    try:
+        if quick is not None:
+            from tui.status import run_status
+
+            code = run_status(*quick)
+        else:
+            args = build_parser().parse_args(arguments)
+            code = _handler(args.command)(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the flush at exit
+        return code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `backtone history | head`: the reader has all it wanted. Python's docs: point stdout
+        # at devnull, or the flush at exit raises again, with a traceback.
+        _silence_stdout()
+        return EXIT_OK
+
+
+def _handler(command: str | None) -> Callable[[argparse.Namespace], int]:
+    if command == "history":
+        from tui.history_cli import history_command
+
+        return history_command
+    if command == "status":
+        return _status
+    if command in ("list", "check", "init"):
+        from tui import routines_cli
+
+        handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+            "list": routines_cli.list_command,
+            "check": routines_cli.check_command,
+            "init": routines_cli.init_command,
+        }
+        return handlers[command]
+    return _open_app
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a file (a test's capture): nothing to flush
+        pass
+
+
+# -- `status`, before argparse ----------------------------------------------------------------
+
+_VALUED = {"--routines", "--data-dir", "--format"}
+_FLAGS = {"--no-bell", "--no-checkin", "--quiet", "-q"}
+_STATUS_ONLY = {"--format", "--quiet", "-q"}
+
+
+def quick_status_arguments(argv: Sequence[str]) -> tuple[str | None, str, bool] | None:
+    """(data dir, format, quiet) for a plain `status` command line, read without argparse,
+    which alone costs the login line a tenth of its time. Anything else (another command,
+    --help, an abbreviation, a mistake) is None, and goes through argparse like every command.
+    """
+    if "status" not in argv:
+        return None
+    values: dict[str, str] = {}
+    seen_command = False
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "status" and not seen_command:
+            seen_command = True
+            continue
+        name, equals, value = token.partition("=")
+        if name in _STATUS_ONLY and not seen_command:
+            return None
+        if name in _VALUED:
+            if not equals:
+                value = next(tokens, "-")
+            if value.startswith("-"):
+                return None
+            values[name] = value
+        elif token in _FLAGS:
+            values[token] = ""
+        else:
+            return None
+    fmt = values.get("--format", "text")
+    if not seen_command or fmt not in ("text", "json"):
+        return None
+    return values.get("--data-dir"), fmt, "--quiet" in values or "-q" in values
+
+
+def _status(args: argparse.Namespace) -> int:
+    from tui.status import run_status
+
+    return run_status(args.data_dir, args.format, args.quiet)
+
+
+# -- the parser -------------------------------------------------------------------------------
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="backtone",
         description="Guided back-exercise routines in your terminal. "
         "With no command, opens the app.",
     )
-    parser.add_argument("--version", action=_VersionAction)
+    parser.add_argument("--version", action=_version_action(), nargs=0, help="show the version")
     _common_options(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -87,21 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file", nargs="?", metavar="FILE", help="the file (default: the one in use)")
     _common_options(check, top=False)
 
-    history = commands.add_parser(
-        "history",
-        help="print or export your sessions",
-        description="Print your sessions as a table, or export every one as JSON, CSV or TOML.",
-    )
-    history.add_argument(
-        "--format",
-        choices=["table", "json", "csv", "toml"],
-        default="table",
-        help="output format (default: table)",
-    )
-    history.add_argument(
-        "--since", metavar="DATE", type=_date, help="only sessions on or after DATE (YYYY-MM-DD)"
-    )
-    _common_options(history, top=False)
+    _history_parser(commands)
+    _status_parser(commands)
 
     init = commands.add_parser(
         "init",
@@ -113,159 +171,158 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    handlers = {
-        None: _open_app,
-        "run": _open_app,
-        "list": _list,
-        "check": _check,
-        "init": _init,
-        "history": _history,
-    }
-    try:
-        return handlers[args.command](args)
-    except KeyboardInterrupt:
-        return 130
+def _history_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    history = commands.add_parser(
+        "history",
+        help="print or export your sessions",
+        description="Print your sessions, newest first, as a table, or export them as JSON, "
+        "CSV or TOML. Rows are written as they are read: pipe it to `head` freely.",
+    )
+    history.add_argument(
+        "--format",
+        choices=["table", "json", "csv", "toml"],
+        default="table",
+        help="output format (default: table)",
+    )
+    history.add_argument(
+        "--since", metavar="DATE", type=_date, help="only sessions on or after DATE (YYYY-MM-DD)"
+    )
+    history.add_argument(
+        "--limit", metavar="N", type=_positive, help="only the N most recent sessions"
+    )
+    _common_options(history, top=False)
+
+
+def _status_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    status = commands.add_parser(
+        "status",
+        help="one line for a login message: done today?",
+        description="Print one line: whether you practised today, your streak, this week's "
+        "minutes and today's pain check-ins. Exit 0 if you practised today, 1 if not. "
+        "Read-only: it never creates or changes the history.",
+    )
+    status.add_argument(
+        "--format", choices=["text", "json"], default="text", help="output format (default: text)"
+    )
+    status.add_argument(
+        "-q", "--quiet", action="store_true", help="print nothing; only the exit code"
+    )
+    _common_options(status, top=False)
+
+
+def _common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """Options accepted before or after the command name: `run ID --routines F` works too."""
+    import argparse
+
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--routines",
+        metavar="FILE",
+        default=default,
+        help="routine file to use (default: $BACKTONE_ROUTINES, your config's routines.toml, "
+        "or the bundled routines)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=default,
+        help="where the history is kept (default: $BACKTONE_DATA or the platform data dir)",
+    )
+    flag = False if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--no-bell", action="store_true", default=flag, help="start with the terminal bell off"
+    )
+    parser.add_argument(
+        "--no-checkin",
+        action="store_true",
+        default=flag,
+        help="do not ask how your back is before and after a session",
+    )
+
+
+def _version_action() -> type[argparse.Action]:
+    import argparse
+
+    class VersionAction(argparse.Action):
+        """--version, reading the installed metadata only when asked (it costs start-up)."""
+
+        def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+            from importlib.metadata import PackageNotFoundError, version
+
+            try:
+                number = version("backtone")
+            except PackageNotFoundError:
+                number = "unknown"
+            parser.exit(message=f"backtone {number}\n")
+
+    return VersionAction
 
 
 def _date(text: str) -> date:
+    import argparse
+    from datetime import date
+
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
 
 
-def _history(args: argparse.Namespace) -> int:
-    from tui.store.database import DB_NAME
-    from tui.store.export import export
-    from tui.store.rows import HistoryUnavailable, SessionRow
-    from tui.store.sessions import HistoryStore
+def _positive(text: str) -> int:
+    import argparse
 
-    data_dir = paths.resolve_data_dir(args.data_dir)
-    rows: list[SessionRow] = []
-    if (data_dir / DB_NAME).exists():
-        try:
-            store = HistoryStore.open(data_dir)
-        except HistoryUnavailable as error:
-            print(f"backtone: {error}", file=sys.stderr)
-            return EXIT_BAD_DATA
-        if store.warning:
-            print(f"backtone: {store.warning}", file=sys.stderr)
-        rows = store.sessions(since=args.since)
-        store.close()
-    if args.format != "table":
-        export(rows, args.format, sys.stdout)
-        return EXIT_OK
-    if not rows:
-        print("No sessions recorded yet." if args.since is None else "No sessions since then.")
-        return EXIT_OK
-    from rich.console import Console
-    from rich.table import Table
-
-    from tui.core.timefmt import format_duration
-
-    table = Table(title=f"Sessions in {data_dir / DB_NAME}", title_justify="left")
-    for column, justify in [
-        ("Started", "left"),
-        ("Routine", "left"),
-        ("Time", "right"),
-        ("Done", "right"),
-        ("Ended", "left"),
-    ]:
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
-    for row in rows:
-        table.add_row(
-            row.started_at.replace("T", " ")[:16],
-            row.routine_name,
-            format_duration(row.active_seconds),
-            f"{row.completion:.0%}",
-            row.status,
-        )
-    Console().print(table)
-    return EXIT_OK
-
-
-def _load(args: argparse.Namespace) -> RoutineBook:
-    return load_file(paths.resolve_routines_path(args.routines))
-
-
-def _print_problems(error: RoutineError, file: TextIO | None = None) -> None:
-    for problem in error.problems:
-        print(problem, file=file or sys.stderr)
-
-
-def _list(args: argparse.Namespace) -> int:
     try:
-        book = _load(args)
-    except RoutineError as error:
-        _print_problems(error)
-        return EXIT_BAD_DATA
-    from rich.console import Console
-    from rich.table import Table
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return number
 
-    table = Table(title=f"Routines in {book.source}", title_justify="left")
-    table.add_column("ID", style="bold")
-    table.add_column("Name")
-    table.add_column("Length", justify="right")
-    table.add_column("Exercises", justify="right")
-    for routine in book.routines:
-        table.add_row(
-            routine.id, routine.name, routine_length(routine).text(), str(len(routine.steps))
+
+# -- the app ----------------------------------------------------------------------------------
+
+
+def data_dir_or_complaint(option: str | None) -> str | None:
+    """The data dir in use, or None after saying why it cannot be one (a usage error)."""
+    from tui.data_dir import data_dir_problem, resolve_data_dir, source_of
+
+    directory = resolve_data_dir(option)
+    problem = data_dir_problem(directory)
+    if problem is None:
+        return directory
+    from tui.store.export import printable
+
+    print(f"backtone: {printable(problem)} ({source_of(option)})", file=sys.stderr)
+    return None
+
+
+def terminal_problem(env: Mapping[str, str] = os.environ) -> str | None:
+    """Why the app cannot run here, or None. With stdin at /dev/null and a terminal on stdout,
+    Textual would spin on end-of-file for ever. A browser driver (`backtone serve`, which sets
+    TEXTUAL_DRIVER) runs it over pipes, and tests may say so too."""
+    if env.get("TEXTUAL_DRIVER") or env.get("BACKTONE_ALLOW_NO_TTY"):
+        return None
+    if not sys.stdout.isatty():
+        return "the app needs a terminal; try `backtone list` or `--help`"
+    if not sys.stdin.isatty():
+        return (
+            "the app needs a terminal on stdin too (it reads keys from it); "
+            "try `backtone list` or `--help`"
         )
-    Console().print(table)
-    return EXIT_OK
-
-
-def _check(args: argparse.Namespace) -> int:
-    path = Path(args.file) if args.file else paths.resolve_routines_path(args.routines)
-    try:
-        book = load_file(path)
-    except RoutineError as error:
-        _print_problems(error, sys.stdout)
-        count = len(error.problems)
-        print(f"{path}: {count} problem{'s' if count != 1 else ''} found", file=sys.stderr)
-        return EXIT_BAD_DATA
-    exercises = len(book.exercises)
-    routines = len(book.routines)
-    print(
-        f"{path}: OK, {routines} routine{'s' if routines != 1 else ''}, "
-        f"{exercises} exercise{'s' if exercises != 1 else ''}"
-    )
-    return EXIT_OK
-
-
-INIT_HEADER = """\
-# Your backtone routines. backtone reads this file instead of the bundled one.
-#
-# Edit it by hand (or press `e` in the app), then check it with:  backtone check
-# Times are in seconds. Each [exercises.ID] lists phases done in order for one repetition;
-# each [[routines]] entry lists steps with reps, sets, sides and an optional hold override.
-
-"""
-
-
-def _init(args: argparse.Namespace) -> int:
-    target = paths.user_routines_path()
-    if target.exists() and not args.force:
-        print(
-            f"{target} already exists; not overwriting it. Use `backtone init --force` to replace "
-            "it with the bundled routines.",
-            file=sys.stderr,
-        )
-        return EXIT_BAD_DATA
-    content = INIT_HEADER + paths.bundled_routines_path().read_text(encoding="utf-8")
-    try:
-        settings.write_atomically(target, content.encode("utf-8"))
-    except OSError as error:
-        print(f"Could not write {target}: {error.strerror or error}", file=sys.stderr)
-        return EXIT_BAD_DATA
-    print(f"Wrote the bundled routines to {target}")
-    print("Edit it, then run `backtone check` to validate it.")
-    return EXIT_OK
+    return None
 
 
 def _open_app(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from tui import paths, terminal
+    from tui.core.loader import load_file
+    from tui.core.model import RoutineError
+
+    data_dir = data_dir_or_complaint(args.data_dir)
+    if data_dir is None:
+        return EXIT_USAGE
     routines_path = paths.resolve_routines_path(args.routines)
     book: RoutineBook | None = None
     problem: RoutineError | None = None
@@ -275,26 +332,12 @@ def _open_app(args: argparse.Namespace) -> int:
         problem = error
     routine_id: str | None = getattr(args, "routine_id", None)
     if routine_id is not None:
-        if problem is not None:
-            _print_problems(problem)
-            print(
-                f"Fix the file, then check it with: backtone check {routines_path}", file=sys.stderr
-            )
-            return EXIT_BAD_DATA
-        assert book is not None
-        if not any(r.id == routine_id for r in book.routines):
-            guess = book.suggest(routine_id)
-            hint = f" (did you mean {guess!r}?)" if guess else ""
-            print(
-                f"backtone: no routine {routine_id!r} in {routines_path}{hint}; "
-                "`backtone list` shows them",
-                file=sys.stderr,
-            )
-            return EXIT_USAGE
-    if not sys.stdout.isatty() and not os.environ.get("BACKTONE_ALLOW_NO_TTY"):
-        print(
-            "backtone: the app needs a terminal; try `backtone list` or `--help`", file=sys.stderr
-        )
+        refusal = _refuse_to_start(routine_id, routines_path, book, problem)
+        if refusal is not None:
+            return refusal
+    no_terminal = terminal_problem()
+    if no_terminal is not None:
+        print(f"backtone: {no_terminal}", file=sys.stderr)
         return EXIT_USAGE
 
     from tui.ui.app import BacktoneApp
@@ -303,10 +346,34 @@ def _open_app(args: argparse.Namespace) -> int:
         routines_path=routines_path,
         book=book,
         problem=problem,
-        data_dir=paths.resolve_data_dir(args.data_dir),
+        data_dir=Path(data_dir),
         bell=False if args.no_bell else None,
         start_routine=routine_id,
         ascii_only=terminal.terminal_is_ascii(),
     )
     app.run()
     return app.return_code or EXIT_OK
+
+
+def _refuse_to_start(
+    routine_id: str, routines_path: object, book: RoutineBook | None, problem: RoutineError | None
+) -> int | None:
+    """`run ID` with a bad file or an unknown ID: the exit code, after saying why."""
+    from tui.routines_cli import print_problems
+    from tui.store.export import printable
+
+    if problem is not None:
+        print_problems(problem)
+        print(
+            printable(f"Fix the file, then check it with: backtone check {routines_path}"),
+            file=sys.stderr,
+        )
+        return EXIT_BAD_DATA
+    assert book is not None
+    if any(r.id == routine_id for r in book.routines):
+        return None
+    guess = book.suggest(routine_id)
+    hint = f" (did you mean {guess!r}?)" if guess else ""
+    message = f"no routine {routine_id!r} in {routines_path}{hint}; `backtone list` shows them"
+    print(f"backtone: {printable(message)}", file=sys.stderr)
+    return EXIT_USAGE

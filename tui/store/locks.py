@@ -2,6 +2,11 @@
 
 A running session holds its lock for the process's life; a session left `active` whose lock is
 free belongs to a process that is gone.
+
+A session whose recording failed for good (the disk full, the file locked for long) leaves a
+marker instead, `session-N.unrecorded`: its row may still say `active` at some early segment,
+and it must not be offered for a resume "after 0:00". An empty file needs no free block, so
+the marker can be made on a full disk.
 """
 
 from __future__ import annotations
@@ -26,6 +31,24 @@ class SessionLocks:
 
     def _path(self, session_id: int) -> Path:
         return self.directory / f"session-{session_id}.lock"
+
+    def _marker(self, session_id: int) -> Path:
+        return self.directory / f"session-{session_id}.unrecorded"
+
+    def mark_unrecorded(self, session_id: int) -> bool:
+        """Leave word that this session's row is not to be trusted (or resumed)."""
+        try:
+            self._marker(session_id).touch()
+        except OSError:
+            return False
+        return True
+
+    def unrecorded(self, session_id: int) -> bool:
+        return self._marker(session_id).exists()
+
+    def clear_unrecorded(self, session_id: int) -> None:
+        with contextlib.suppress(OSError):
+            self._marker(session_id).unlink()
 
     def take(self, session_id: int) -> bool:
         """Lock the session for this process; False if another process holds it."""

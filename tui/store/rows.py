@@ -1,9 +1,13 @@
-"""What the history holds, as plain frozen rows: a session, a segment, the week's figures."""
+"""What the history holds, as plain frozen rows: a session, a segment, the week's figures.
+
+Also the one exception the store's public methods raise, HistoryUnavailable, and its kinds.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -16,7 +20,31 @@ def local_now() -> datetime:
 
 
 class HistoryUnavailable(Exception):
-    """The store cannot be opened or written; the routine still plays, unrecorded."""
+    """The store cannot be opened, read or written; the routine still plays, unrecorded.
+
+    The message is for a person: "cannot record the session: the disk is full"; `reason` is
+    its last part ("the disk is full"), to put in a sentence of one's own.
+    """
+
+    transient = False  # True: the same write may well succeed in a moment (HistoryBusy)
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason or message
+
+
+class HistoryBusy(HistoryUnavailable):
+    """A write failed for a reason that may pass: a lock, a full disk, an I/O error."""
+
+    transient = True
+
+
+class NoHistory(HistoryUnavailable):
+    """Opened read-only where there is no history yet: nothing recorded, nothing to show."""
+
+
+class HistoryReadOnly(HistoryUnavailable):
+    """A write asked of a history opened read-only."""
 
 
 class SessionStatus(StrEnum):
@@ -41,6 +69,16 @@ class SessionRow:
     segments_done: int
     segments_total: int
     current_segment: int
+    pain_before: int | None = None  # 0-10, the check-in before the session; None: skipped
+    pain_after: int | None = None
+    # The progression levels the session was played at, step index -> hold or reps; None when
+    # no step progresses (or the session predates progression). The database holds JSON text:
+    # it is read here, so that SessionRow(*row) works on any SELECT of SESSION_COLUMNS.
+    levels: Mapping[int, float] | None = field(default=None, hash=False)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.levels, str | bytes):
+            object.__setattr__(self, "levels", levels_from_json(self.levels))
 
     @property
     def completion(self) -> float:
@@ -60,7 +98,29 @@ class SessionRow:
             "paused_seconds": round(self.paused_seconds, 1),
             "segments_done": self.segments_done,
             "segments_total": self.segments_total,
+            "pain_before": self.pain_before,
+            "pain_after": self.pain_after,
         }
+
+
+def levels_to_json(levels: Mapping[int, float] | None) -> str | None:
+    if not levels:
+        return None
+    return json.dumps({str(step): value for step, value in sorted(levels.items())})
+
+
+def levels_from_json(text: str | bytes | None) -> dict[int, float] | None:
+    """The stored levels; None when there are none or the text is not what backtone wrote."""
+    if not text:
+        return None
+    try:
+        raw = json.loads(text)
+        levels = {int(step): value for step, value in raw.items()}
+    except (ValueError, TypeError, AttributeError):
+        return None
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in levels.values()):
+        return None
+    return levels
 
 
 @dataclass(frozen=True)
@@ -73,6 +133,7 @@ class SegmentRow:
     outcome: str
     active_seconds: float
     ended_at: str
+    step_index: int | None = None  # None in rows written before schema 3
 
 
 @dataclass(frozen=True)
@@ -81,3 +142,13 @@ class Stats:
     week_minutes: float
     week_sessions: int
     minutes_by_day: tuple[tuple[date, float], ...]  # oldest first, every day, zeros included
+
+
+@dataclass(frozen=True)
+class WeekTrend:
+    """One week (Monday to Sunday) of the "Is it helping?" panel."""
+
+    week_start: date  # a Monday
+    median_pain_before: float | None  # over the week's check-ins before a session; None: none
+    sessions: int  # counted as Stats counts them: at least one finished segment
+    minutes: float  # active minutes of those sessions

@@ -5,68 +5,137 @@ killed process loses at most the segment in progress. A running session holds an
 on a small file beside the database: a session left `active` whose lock is free belongs to a
 process that is gone, and can be resumed or kept as interrupted. Two processes never take each
 other's sessions.
+
+Errors: every public method the UI calls (begin, set_pain, checkpoint, orphans, claim,
+mark_interrupted, get, count, sessions, segments, delete, stats, pain_trend,
+recent_pain_rises, past_sessions) raises only HistoryUnavailable, with a message for a person:
+HistoryBusy (a subclass) when the failure may pass (a lock, a full disk, an I/O error),
+HistoryReadOnly for a write asked of a history opened read-only. No sqlite3.Error escapes them.
+ValueError is kept for a caller's own mistake (a pain of 11).
+
+Read-only: a history that can be read but not written opens read-only (`read_only` is True,
+`warning` says new sessions will not be recorded). It is shown and exported; begin, set_pain
+and delete raise HistoryReadOnly; orphans() is empty and claim, mark_interrupted say False.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
-from tui.core.engine import (
-    Event,
-    PauseChanged,
-    SegmentEnded,
-    SegmentStarted,
-    Session,
-    SessionEnded,
-)
+from tui.core.engine import Event, Session
 from tui.core.plan import Plan
+from tui.core.progression import PastSession
+from tui.store import trend
+from tui.store.checkpoint import Stamped, worth_writing, write_checkpoint
 from tui.store.database import (
+    BUSY_TIMEOUT_MS,
     NEWEST_FIRST,
+    SCHEMA_VERSION,
     SESSION_COLUMNS,
     open_database,
     transaction,
 )
+from tui.store.errors import guarded
 from tui.store.locks import SessionLocks
 from tui.store.rows import (
+    HistoryReadOnly,
+    HistoryUnavailable,
     Now,
     SegmentRow,
     SessionRow,
     SessionStatus,
     Stats,
+    WeekTrend,
+    levels_to_json,
     local_now,
 )
 from tui.store.stats import compute_stats
 
+PAIN_SCALE = range(0, 11)
+
+
+def check_pain(value: int | None) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value not in PAIN_SCALE:
+        raise ValueError(f"pain is a whole number from 0 to 10, not {value!r}")
+
 
 class HistoryStore:
-    def __init__(self, connection: sqlite3.Connection, path: Path, now: Now = local_now) -> None:
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        path: Path,
+        now: Now = local_now,
+        *,
+        read_only: bool = False,
+        schema_version: int = SCHEMA_VERSION,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    ) -> None:
         self.connection = connection
         self.path = path
         self.now = now
+        self.read_only = read_only
+        self.schema_version = schema_version  # of the file: older only when read-only
+        self.busy_timeout_ms = busy_timeout_ms
         self.warning: str | None = None
         self.locks = SessionLocks(path.parent / "locks")
 
     @classmethod
-    def open(cls, data_dir: Path, now: Now = local_now) -> HistoryStore:
-        """Open (or create) the store; a corrupt file is moved aside and a new one started."""
-        connection, path, warning = open_database(data_dir)
-        store = cls(connection, path, now)
-        store.warning = warning
+    def open(
+        cls,
+        data_dir: Path,
+        now: Now = local_now,
+        *,
+        read_only: bool = False,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    ) -> HistoryStore:
+        """Open (or create) the store; a corrupt file is moved aside and a new one started, and
+        one that can be read but not written is opened read-only, with a warning."""
+        opened = open_database(data_dir, read_only=read_only, busy_timeout_ms=busy_timeout_ms)
+        store = cls(
+            opened.connection,
+            opened.path,
+            now,
+            read_only=opened.read_only,
+            schema_version=opened.schema_version,
+            busy_timeout_ms=busy_timeout_ms,
+        )
+        store.warning = opened.warning
         return store
+
+    @classmethod
+    def open_read_only(cls, data_dir: Path, now: Now = local_now) -> HistoryStore:
+        """Open only to read: nothing is created, migrated or written. NoHistory if none."""
+        return cls.open(data_dir, now, read_only=True)
 
     def close(self) -> None:
         self.locks.release_all()
         self.connection.close()
 
+    def _refuse_if_read_only(self, doing: str) -> None:
+        if self.read_only:
+            raise HistoryReadOnly(f"cannot {doing}: the history at {self.path} is read-only")
+
     # -- writing -----------------------------------------------------------------------------
 
-    def begin(self, plan: Plan, routines_file: str = "") -> int:
+    @guarded("record the session")
+    def begin(
+        self,
+        plan: Plan,
+        routines_file: str = "",
+        pain_before: int | None = None,
+        levels: Mapping[int, float] | None = None,
+    ) -> int:
         """Record a new active session; returns its id (locked to this process)."""
+        check_pain(pain_before)
+        self._refuse_if_read_only("record the session")
         now = self.now()
         stamp = now.isoformat(timespec="seconds")
         digest = plan.digest()  # worked out before the write lock is taken
@@ -76,7 +145,8 @@ class HistoryStore:
                 cursor = self.connection.execute(
                     "INSERT INTO sessions (routine_id, routine_name, routine_digest, routines_file,"
                     " started_at, day, status, planned_seconds, segments_total, host, pid,"
-                    " updated_at) VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)",
+                    " updated_at, pain_before, levels, full_steps)"
+                    " VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, '[]')",
                     (
                         plan.routine.id,
                         plan.routine.name,
@@ -89,6 +159,8 @@ class HistoryStore:
                         socket.gethostname(),
                         os.getpid(),
                         stamp,
+                        pain_before,
+                        levels_to_json(levels),
                     ),
                 )
                 session_id = cursor.lastrowid
@@ -102,6 +174,25 @@ class HistoryStore:
             raise
         return session_id
 
+    @guarded("record the pain check-in")
+    def set_pain(
+        self, session_id: int, *, before: int | None = None, after: int | None = None
+    ) -> None:
+        """Record a check-in (0-10) given before or after a session; None leaves it as it is."""
+        check_pain(before)
+        check_pain(after)
+        given = (("pain_before", before), ("pain_after", after))
+        changes = {name: value for name, value in given if value is not None}
+        if not changes:
+            return
+        self._refuse_if_read_only("record the pain check-in")
+        assignments = ", ".join(f"{name} = ?" for name in changes)
+        with transaction(self.connection):
+            self.connection.execute(
+                f"UPDATE sessions SET {assignments} WHERE id = ?", (*changes.values(), session_id)
+            )
+
+    @guarded("record the session")
     def checkpoint(
         self,
         session_id: int,
@@ -111,64 +202,64 @@ class HistoryStore:
         base_paused: float = 0.0,
     ) -> None:
         """Write what these events changed, in one transaction."""
-        if not any(
-            isinstance(e, SegmentEnded | SegmentStarted | SessionEnded | PauseChanged)
-            for e in events
-        ):
+        events = worth_writing(events)
+        if not events:
             return
         stamp = self.now().isoformat(timespec="seconds")
-        progress = session.progress()
-        ended = next((e for e in events if isinstance(e, SessionEnded)), None)
-        with transaction(self.connection):
-            for event in events:
-                if isinstance(event, SegmentEnded):
-                    segment = event.segment
-                    self.connection.execute(
-                        "INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            session_id,
-                            segment.index,
-                            segment.kind.value,
-                            segment.label,
-                            segment.exercise.name,
-                            segment.position,
-                            event.outcome.value,
-                            round(event.active_seconds, 3),
-                            stamp,
-                        ),
-                    )
-                elif isinstance(event, SegmentStarted):
-                    # Going back replays segments: they are no longer done until they end again.
-                    self.connection.execute(
-                        "DELETE FROM segments WHERE session_id = ? AND segment_index >= ?",
-                        (session_id, event.segment.index),
-                    )
-            status = SessionStatus.ACTIVE
-            if ended is not None:
-                status = SessionStatus.COMPLETED if ended.completed else SessionStatus.STOPPED
-            self.connection.execute(
-                "UPDATE sessions SET status = ?, ended_at = ?, active_seconds = ?,"
-                " paused_seconds = ?, current_segment = ?, updated_at = ?,"
-                " segments_done = (SELECT count(*) FROM segments"
-                "   WHERE session_id = sessions.id AND outcome = 'done')"
-                " WHERE id = ?",
-                (
-                    status.value,
-                    stamp if ended is not None else None,
-                    base_active + progress.active_seconds,
-                    base_paused + progress.paused_seconds,
-                    session.index,
-                    stamp,
-                    session_id,
-                ),
-            )
-        if ended is not None:
+        self._write(
+            [Stamped(e, stamp) for e in events], session_id, session, base_active, base_paused
+        )
+
+    def write_pending(
+        self,
+        session_id: int,
+        session: Session,
+        pending: Sequence[Stamped],
+        base: tuple[float, float],
+        busy_timeout_ms: int,
+    ) -> None:
+        """The Recorder's checkpoint: every event not yet written, waiting at most
+        `busy_timeout_ms` for a lock (the countdown must not wait). HistoryUnavailable
+        (HistoryBusy when it may pass) if it fails; nothing is then written."""
+        with self._busy_timeout(busy_timeout_ms):
+            self._write(pending, session_id, session, *base)
+
+    @guarded("record the session")
+    def _write(
+        self,
+        pending: Sequence[Stamped],
+        session_id: int,
+        session: Session,
+        base_active: float,
+        base_paused: float,
+    ) -> None:
+        self._refuse_if_read_only("record the session")
+        stamp = self.now().isoformat(timespec="seconds")
+        base = (base_active, base_paused)
+        if write_checkpoint(self.connection, session_id, session, pending, stamp, base):
             self.locks.release(session_id)
+
+    @contextlib.contextmanager
+    def _busy_timeout(self, milliseconds: int) -> Iterator[None]:
+        with contextlib.suppress(sqlite3.Error):  # a closed connection fails in the write
+            self.connection.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+        try:
+            yield
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                self.connection.execute(f"PRAGMA busy_timeout = {self.busy_timeout_ms}")
 
     # -- resuming ----------------------------------------------------------------------------
 
+    @guarded("read the history")
     def orphans(self, routine_id: str | None = None) -> list[SessionRow]:
-        """Active sessions whose process is gone, newest first."""
+        """Active sessions whose process is gone, newest first.
+
+        None from a read-only history (a resume could not be recorded). A session whose
+        recording had failed for good is not offered: it is kept as interrupted, here and now.
+        """
+        if self.read_only:
+            return []
         query = f"SELECT {SESSION_COLUMNS} FROM sessions WHERE status = 'active'"
         parameters: tuple[object, ...] = ()
         if routine_id is not None:
@@ -176,7 +267,13 @@ class HistoryStore:
             parameters = (routine_id,)
         query += " ORDER BY id DESC"
         rows = [SessionRow(*r) for r in self.connection.execute(query, parameters)]
-        return [row for row in rows if not self.locks.holds(row.id) and self.locks.is_free(row.id)]
+        gone = [r for r in rows if not self.locks.holds(r.id) and self.locks.is_free(r.id)]
+        unrecorded = {r.id for r in gone if self.locks.unrecorded(r.id)}
+        for session_id in unrecorded:
+            with contextlib.suppress(HistoryUnavailable):  # not now: kept back, marked later
+                if self.mark_interrupted(session_id):
+                    self.locks.clear_unrecorded(session_id)
+        return [row for row in gone if row.id not in unrecorded]
 
     def _status(self, session_id: int) -> str | None:
         row = self.connection.execute(
@@ -184,6 +281,7 @@ class HistoryStore:
         ).fetchone()
         return str(row[0]) if row else None
 
+    @guarded("read the history")
     def claim(self, session_id: int) -> bool:
         """Take an orphaned session to resume it.
 
@@ -191,20 +289,25 @@ class HistoryStore:
         orphans() may be stale, as another process may have resumed and ended it, or kept it
         as interrupted, since. Only a status read under the lock can be trusted.
         """
-        if not self.locks.take(session_id):
+        if self.read_only or not self.locks.take(session_id):
             return False
-        if self._status(session_id) != SessionStatus.ACTIVE:
+        try:
+            active = self._status(session_id) == SessionStatus.ACTIVE
+        except BaseException:
             self.locks.release(session_id)
-            return False
-        return True
+            raise
+        if not active:
+            self.locks.release(session_id)
+        return active
 
+    @guarded("keep the session as interrupted")
     def mark_interrupted(self, session_id: int) -> bool:
         """Keep an orphaned session as interrupted, ended at its last checkpoint.
 
         Only under its lock: a session another process is playing (it may have claimed it
         since orphans() listed it) is left alone. True if the session was marked.
         """
-        if not self.locks.take(session_id):
+        if self.read_only or not self.locks.take(session_id):
             return False
         try:
             with transaction(self.connection):
@@ -220,15 +323,18 @@ class HistoryStore:
 
     # -- reading -----------------------------------------------------------------------------
 
+    @guarded("read the history")
     def get(self, session_id: int) -> SessionRow | None:
         row = self.connection.execute(
             f"SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?", (session_id,)
         ).fetchone()
         return SessionRow(*row) if row else None
 
+    @guarded("read the history")
     def count(self) -> int:
         return int(self.connection.execute("SELECT count(*) FROM sessions").fetchone()[0])
 
+    @guarded("read the history")
     def sessions(
         self, limit: int | None = None, offset: int = 0, since: date | None = None
     ) -> list[SessionRow]:
@@ -244,17 +350,20 @@ class HistoryStore:
             parameters += [limit, offset]
         return [SessionRow(*row) for row in self.connection.execute(query, parameters)]
 
+    @guarded("read the history")
     def segments(self, session_id: int) -> list[SegmentRow]:
         rows = self.connection.execute(
             "SELECT segment_index, kind, label, exercise, position, outcome, active_seconds,"
-            " ended_at FROM segments WHERE session_id = ? ORDER BY segment_index",
+            " ended_at, step_index FROM segments WHERE session_id = ? ORDER BY segment_index",
             (session_id,),
         )
         return [SegmentRow(*row) for row in rows]
 
+    @guarded("delete the session")
     def delete(self, session_id: int) -> bool:
         """Delete a session and its segments. False, deleting nothing, while another process
         is playing it: that process would go on writing checkpoints to a row that is gone."""
+        self._refuse_if_read_only("delete the session")
         live_elsewhere = (
             self._status(session_id) == SessionStatus.ACTIVE
             and not self.locks.holds(session_id)
@@ -266,5 +375,21 @@ class HistoryStore:
             self.connection.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
         return True
 
+    @guarded("read the history")
     def stats(self, today: date | None = None, days: int = 28) -> Stats:
         return compute_stats(self.connection, today or self.now().date(), days)
+
+    @guarded("read the history")
+    def pain_trend(self, today: date | None = None, weeks: int = 12) -> list[WeekTrend]:
+        """The "Is it helping?" panel: every week of the last `weeks`, oldest first."""
+        return trend.pain_trend(self.connection, today or self.now().date(), weeks)
+
+    @guarded("read the history")
+    def recent_pain_rises(self, last: int = 3) -> int:
+        """How many of the last `last` sessions with both check-ins ended 2+ points up."""
+        return trend.recent_pain_rises(self.connection, last)
+
+    @guarded("read the history")
+    def past_sessions(self, routine_id: str) -> list[PastSession]:
+        """The routine's ended sessions, oldest first, as progression reads them."""
+        return trend.past_sessions(self.connection, routine_id)
