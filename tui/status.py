@@ -97,12 +97,12 @@ class Status:
 
 def read_status(connection: sqlite3.Connection, today: date) -> Status:
     """Today's facts from the history; the streak and week as the History screen counts them."""
-    from tui.store.stats import compute_stats
+    from tui.store.stats import streak_days, week_totals
 
     (any_session,) = connection.execute("SELECT EXISTS (SELECT 1 FROM sessions)").fetchone()
     if not any_session:
         return Status(today)
-    stats = compute_stats(connection, today, days=1)
+    week_minutes, week_sessions = week_totals(connection, today)
     pain = "pain_before, pain_after" if _has_pain_columns(connection) else "NULL, NULL"
     practised = connection.execute(
         f"SELECT routine_name, active_seconds, {pain} FROM sessions"
@@ -119,9 +119,9 @@ def read_status(connection: sqlite3.Connection, today: date) -> Status:
         sessions_today=len(practised),
         routine_today=latest[0],
         seconds_today=sum(row[1] for row in practised),
-        streak_days=stats.streak_days,
-        week_minutes=stats.week_minutes,
-        week_sessions=stats.week_sessions,
+        streak_days=streak_days(connection, today),
+        week_minutes=week_minutes,
+        week_sessions=week_sessions,
         pain_before=before,
         pain_after=after,
     )

@@ -1,43 +1,64 @@
-"""Streak, this week's minutes and sessions, minutes per day: figures read from the history."""
+"""Streak, this week's minutes and sessions, minutes per day: figures read from the history.
+
+`backtone status` runs at every login and takes its streak and week from here, so this module
+loads nothing of the store's row types until compute_stats is called.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 from datetime import date, timedelta
 
-from tui.store.rows import Stats
+# typing costs ~4 ms to import; mypy reads any constant of this name as true.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from tui.store.rows import Stats
+
+# A session counts once it has one finished segment.
+PRACTISED = "segments_done > 0"
+
+
+def streak_days(connection: sqlite3.Connection, today: date) -> int:
+    """Days in a row with practice, ending today, or yesterday while today may still extend
+    it. The days are read newest first and only until the first gap."""
+    cursor = connection.execute(
+        f"SELECT DISTINCT day FROM sessions WHERE {PRACTISED} AND day <= ? ORDER BY day DESC",
+        (today.isoformat(),),
+    )
+    streak = 0
+    expected: date | None = None
+    for (text,) in cursor:
+        day = date.fromisoformat(text)
+        if expected is None:
+            expected = today if day == today else today - timedelta(days=1)
+        if day != expected:
+            break
+        streak += 1
+        expected -= timedelta(days=1)
+    cursor.close()
+    return streak
+
+
+def week_totals(connection: sqlite3.Connection, today: date) -> tuple[float, int]:
+    """Minutes and sessions of practice from this week's Monday to today."""
+    monday = today - timedelta(days=today.weekday())
+    seconds, sessions = connection.execute(
+        "SELECT coalesce(sum(active_seconds), 0), count(*) FROM sessions"
+        f" WHERE day >= ? AND day <= ? AND {PRACTISED}",
+        (monday.isoformat(), today.isoformat()),
+    ).fetchone()
+    return seconds / 60, int(sessions)
 
 
 def compute_stats(connection: sqlite3.Connection, today: date, days: int = 28) -> Stats:
-    """A session counts once it has one finished segment; the streak may still be extended
-    today, so a streak that ended yesterday is kept until today is over."""
-    practised = [
-        date.fromisoformat(day)
-        for (day,) in connection.execute(
-            "SELECT DISTINCT day FROM sessions WHERE segments_done > 0 AND day <= ?"
-            " ORDER BY day DESC",
-            (today.isoformat(),),
-        )
-    ]
-    streak = 0
-    expected = today if practised and practised[0] == today else today - timedelta(days=1)
-    for day in practised:
-        if day == expected:
-            streak += 1
-            expected -= timedelta(days=1)
-        elif day < expected:
-            break
-    monday = today - timedelta(days=today.weekday())
-    week_seconds, week_sessions = connection.execute(
-        "SELECT coalesce(sum(active_seconds), 0), count(*) FROM sessions"
-        " WHERE day >= ? AND day <= ? AND segments_done > 0",
-        (monday.isoformat(), today.isoformat()),
-    ).fetchone()
+    from tui.store.rows import Stats
+
+    week_minutes, week_sessions = week_totals(connection, today)
     first = today - timedelta(days=days - 1)
     seconds_by_day = dict(
         connection.execute(
             "SELECT day, sum(active_seconds) FROM sessions"
-            " WHERE day >= ? AND day <= ? AND segments_done > 0 GROUP BY day",
+            f" WHERE day >= ? AND day <= ? AND {PRACTISED} GROUP BY day",
             (first.isoformat(), today.isoformat()),
         ).fetchall()
     )
@@ -45,4 +66,4 @@ def compute_stats(connection: sqlite3.Connection, today: date, days: int = 28) -
         (day, seconds_by_day.get(day.isoformat(), 0.0) / 60)
         for day in (first + timedelta(days=n) for n in range(days))
     )
-    return Stats(streak, week_seconds / 60, week_sessions, minutes)
+    return Stats(streak_days(connection, today), week_minutes, week_sessions, minutes)
