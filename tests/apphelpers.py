@@ -66,6 +66,7 @@ def make_app(
     data_dir: Path | None = None,
     bell: bool | None = None,
     ascii_only: bool = False,
+    checkin: bool = False,
 ) -> BacktoneApp:
     path = routines or write_routines(tmp_path)
     book = problem = None
@@ -83,6 +84,7 @@ def make_app(
         clock=clock or FakeClock(),
         config_dir=tmp_path / "config",
         ascii_only=ascii_only,
+        checkin=checkin,
     )
 
 

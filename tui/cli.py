@@ -350,6 +350,7 @@ def _open_app(args: argparse.Namespace) -> int:
         bell=False if args.no_bell else None,
         start_routine=routine_id,
         ascii_only=terminal.terminal_is_ascii(),
+        checkin=False if args.no_checkin else None,
     )
     app.run()
     return app.return_code or EXIT_OK

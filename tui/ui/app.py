@@ -4,6 +4,7 @@ everything that decides lives below the UI."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import time
@@ -21,6 +22,7 @@ from tui.core.engine import Clock, Session
 from tui.core.loader import load_file
 from tui.core.model import Routine, RoutineBook, RoutineError
 from tui.core.plan import build_plan
+from tui.core.progression import apply_levels, level_values, levels_for
 from tui.core.resumption import plan_to_resume
 from tui.ui import messages
 from tui.ui.editor import EditorProblem, find_editor
@@ -29,9 +31,12 @@ from tui.ui.palette import RoutineCommands
 if TYPE_CHECKING:
     from tui.store.recorder import Recorder
     from tui.store.sessions import HistoryStore
+    from tui.ui.screens.summary import SummaryScreen
 
 
 HISTORY_OPEN_DELAY = 0.15  # seconds after start-up: the first frame goes out first
+BEFORE_QUESTION = "How is your back right now?"
+AFTER_QUESTION = "And now?"
 FILE_STAMP = tuple[float, int] | None
 
 
@@ -57,6 +62,7 @@ class BacktoneApp(App[None]):
         clock: Clock = time.monotonic,
         config_dir: Path | None = None,
         ascii_only: bool = False,
+        checkin: bool | None = None,
     ) -> None:
         super().__init__()
         self.ascii_only = ascii_only
@@ -70,9 +76,12 @@ class BacktoneApp(App[None]):
         self.settings_path = (config_dir or paths.config_dir()) / "settings.toml"
         self.user_settings, self.settings_warning = settings.load_settings(self.settings_path)
         self.bell_on = self.user_settings.bell if bell is None else bell
+        self.checkin = self.user_settings.checkin if checkin is None else checkin
+        self.notify_mode = self.user_settings.notify
         self.store: HistoryStore | None = None
         self.history_problem: str | None = None
         self._history_tried = False
+        self._pain_before: int | None = None  # the check-in before the session playing
         self._routines_stamp = _file_stamp(routines_path)
 
     # -- start-up: one sequence ----------------------------------------------------------------
@@ -143,10 +152,11 @@ class BacktoneApp(App[None]):
             self.notify(f"Could not read the history: {error}", severity="warning", markup=False)
             return False
         for row in orphans:
-            plan = plan_to_resume(self.book, row.routine_id, row.routine_digest)
+            plan = plan_to_resume(self.book, row.routine_id, row.routine_digest, row.levels)
             answer = await self.push_screen_wait(ResumeScreen(row, resumable=plan is not None))
             if answer is ResumeAnswer.RESUME and plan is not None and store.claim(row.id):
                 session, recorder = resume_session(store, row, plan, self.clock)
+                self._pain_before = row.pain_before
                 self._play(session, recorder)
                 self.start_routine = None
                 return True
@@ -260,22 +270,53 @@ class BacktoneApp(App[None]):
         await self._play_routine(routine)
 
     async def _play_routine(self, routine: Routine) -> None:
+        """Ask how the back is (unless check-ins are off), then play the routine at the
+        progression levels the history has reached, recorded if the history is open."""
         from tui.store.recorder import start_recording
         from tui.store.rows import HistoryUnavailable
 
         if self._session_screen() is not None:
             return
         self._ensure_history()
-        session = Session(build_plan(routine), clock=self.clock)
+        pain_before = await self._check_in(BEFORE_QUESTION)
+        self._pain_before = pain_before
+        levels = self._levels(routine)
+        session = Session(build_plan(apply_levels(routine, levels)), clock=self.clock)
         recorder = None
         if self.store is not None:
             try:
-                recorder = start_recording(self.store, session, str(self.routines_path))
+                recorder = start_recording(
+                    self.store,
+                    session,
+                    str(self.routines_path),
+                    pain_before=pain_before,
+                    levels=levels or None,
+                )
             except HistoryUnavailable as error:
                 self.notify(
                     f"This session is not recorded: {error}", severity="warning", markup=False
                 )
         self._play(session, recorder)
+
+    async def _check_in(self, question: str) -> int | None:
+        """The 0-10 pain check-in; None when it is off or skipped."""
+        from tui.ui.screens.checkin import CheckInScreen
+
+        if not self.checkin:
+            return None
+        return await self.push_screen_wait(CheckInScreen(question, ascii_only=self.ascii_only))
+
+    def _levels(self, routine: Routine) -> dict[int, float]:
+        """Each progressing step's hold or reps, from this routine's past sessions."""
+        from tui.store.rows import HistoryUnavailable
+
+        if self.store is None or not any(step.progress for step in routine.steps):
+            return {}
+        try:
+            history = self.store.past_sessions(routine.id)
+        except HistoryUnavailable:
+            history = []
+        return level_values(levels_for(routine, history))
 
     def start_session(self, routine: Routine) -> None:
         """Play a routine now (tests and the palette's callbacks use this)."""
@@ -285,7 +326,13 @@ class BacktoneApp(App[None]):
         from tui.ui.screens.player import SessionScreen
 
         self.push_screen(
-            SessionScreen(session, recorder, bell_on=self.bell_on, ascii_only=self.ascii_only)
+            SessionScreen(
+                session,
+                recorder,
+                bell_on=self.bell_on,
+                ascii_only=self.ascii_only,
+                notify=self.notify_mode,
+            )
         )
 
     def _session_screen(self) -> Screen[None] | None:
@@ -297,13 +344,51 @@ class BacktoneApp(App[None]):
     def _session_over(self, message: messages.SessionOver) -> None:
         """Replace the session screen with the summary, closing whatever is open above it:
         a session that ends under the help or the palette must not trap the person."""
+        from tui.ui.screens.player import SessionScreen
         from tui.ui.screens.summary import SummaryScreen
 
-        if message.screen not in self.screen_stack:
+        screen = message.screen
+        if not isinstance(screen, SessionScreen):
             return
-        while self.screen is not message.screen:
+        recorder = screen.recorder
+        if screen not in self.screen_stack:
+            return
+        while self.screen is not screen:
             self.pop_screen()
-        self.switch_screen(SummaryScreen(message.session))
+        summary = SummaryScreen(
+            message.session,
+            caution=message.session.plan.routine.caution,
+            ascii_only=self.ascii_only,
+        )
+        self.switch_screen(summary)
+        self._after_session(summary, recorder, self._pain_before)
+
+    @work(group="after-session")
+    async def _after_session(
+        self, summary: SummaryScreen, recorder: Recorder | None, pain_before: int | None
+    ) -> None:
+        """The final write (off the UI thread, on a connection of its own), the week's
+        figures on the summary, then "And now?" over it."""
+        from tui.store.rows import HistoryUnavailable
+
+        if recorder is not None:
+            warning = await asyncio.to_thread(recorder.finish, summary.session)
+            if warning:
+                self.notify(warning, severity="warning", timeout=12, markup=False)
+        if self.store is not None:
+            try:
+                summary.show_stats(self.store.stats())
+            except HistoryUnavailable:
+                pass  # the summary still says how the session went
+        if not self.checkin:
+            return
+        pain_after = await self._check_in(AFTER_QUESTION)
+        if pain_after is not None and recorder is not None:
+            warning = await asyncio.to_thread(recorder.set_pain_after, pain_after)
+            if warning:
+                self.notify(warning, severity="warning", timeout=12, markup=False)
+        if summary.is_attached:
+            summary.show_pain(pain_before, pain_after)
 
     @on(messages.SummaryClosed)
     def _summary_closed(self) -> None:
@@ -362,7 +447,10 @@ class BacktoneApp(App[None]):
         self._save_settings()
 
     def _save_settings(self) -> None:
-        self.user_settings = settings.Settings(theme=self.theme, bell=self.bell_on)
+        from dataclasses import replace
+
+        # Only what this app changes; every other setting, known or not, is written back.
+        self.user_settings = replace(self.user_settings, theme=self.theme, bell=self.bell_on)
         try:
             settings.save_settings(self.user_settings, self.settings_path)
         except OSError as error:
