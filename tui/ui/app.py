@@ -5,6 +5,7 @@ everything that decides lives below the UI."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import subprocess
 import time
@@ -376,10 +377,9 @@ class BacktoneApp(App[None]):
             if warning:
                 self.notify(warning, severity="warning", timeout=12, markup=False)
         if self.store is not None:
-            try:
+            # Without the figures the summary still says how the session went.
+            with contextlib.suppress(HistoryUnavailable):
                 summary.show_stats(self.store.stats())
-            except HistoryUnavailable:
-                pass  # the summary still says how the session went
         if not self.checkin:
             return
         pain_after = await self._check_in(AFTER_QUESTION)
