@@ -9,7 +9,8 @@ import contextlib
 import os
 import subprocess
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -64,6 +65,7 @@ class BacktoneApp(App[None]):
         config_dir: Path | None = None,
         ascii_only: bool = False,
         checkin: bool | None = None,
+        history_now: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
         self.ascii_only = ascii_only
@@ -73,6 +75,7 @@ class BacktoneApp(App[None]):
         self.problem = problem
         self.data_dir = data_dir
         self.clock = clock
+        self.history_now = history_now  # the wall clock of the history; tests fix the date
         self.start_routine = start_routine
         self.settings_path = (config_dir or paths.config_dir()) / "settings.toml"
         self.user_settings, self.settings_warning = settings.load_settings(self.settings_path)
@@ -124,7 +127,10 @@ class BacktoneApp(App[None]):
         from tui.store.sessions import HistoryStore
 
         try:
-            self.store = HistoryStore.open(self.data_dir)
+            if self.history_now is None:
+                self.store = HistoryStore.open(self.data_dir)
+            else:
+                self.store = HistoryStore.open(self.data_dir, now=self.history_now)
         except HistoryUnavailable as error:
             self.history_problem = str(error)
             self.notify(
