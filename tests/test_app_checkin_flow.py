@@ -153,3 +153,36 @@ async def test_the_hold_rises_after_two_full_sessions_and_the_level_is_stored(
         store.close()
     assert newest.levels == {0: 6}
     assert load_file(routines).routines[0].steps[0].hold == 5  # never written to the file
+
+
+async def test_ctrl_p_does_not_open_the_palette_over_the_check_in(tmp_path: Path) -> None:
+    app = make_app(tmp_path, routines=write_routines(tmp_path, RISING), checkin=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await wait_for_screen(pilot, CheckInScreen)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CheckInScreen)
+
+
+async def test_pain_rising_after_two_of_the_last_three_sessions_shows_the_notice(
+    tmp_path: Path,
+) -> None:
+    from tui.ui.screens.routine_list import RoutinesScreen
+
+    clock = ManualClock()
+    routines = write_routines(tmp_path, RISING)
+    notice: list[bool] = []
+    for before, after in ((2, 5), (3, 3), (1, 4)):
+        app = make_app(tmp_path, routines=routines, clock=clock, checkin=True)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("enter")
+            await answer(pilot, BEFORE_QUESTION, (str(before), "enter"))
+            await play_to_the_end(pilot, app, clock)
+            await answer(pilot, AFTER_QUESTION, (str(after), "enter"))
+            await wait_for_screen(pilot, SummaryScreen)
+            await pilot.press("enter")
+            await wait_for_screen(pilot, RoutinesScreen)
+            await pilot.pause()
+            notice.append(app.screen.has_class("-pain-rising"))
+    assert notice == [False, False, True]

@@ -112,6 +112,7 @@ class BacktoneApp(App[None]):
         """Open the history, offer each session a vanished process left unfinished, then
         start the routine asked for on the command line, if any."""
         self._ensure_history()
+        self._refresh_progress()
         if await self._offer_resumes():
             return
         routine_id, self.start_routine = self.start_routine, None
@@ -177,7 +178,29 @@ class BacktoneApp(App[None]):
     def _show_routines(self) -> None:
         from tui.ui.screens.routine_list import RoutinesScreen
 
-        self.push_screen(RoutinesScreen(self.book, self.routines_path))
+        self.push_screen(RoutinesScreen(self.book, self.routines_path, ascii_only=self.ascii_only))
+        self.call_after_refresh(self._refresh_progress)
+
+    def _refresh_progress(self) -> None:
+        """Give the Routines screen what the history says now: each progressing step's level,
+        and whether the pain rose after 2 of the last 3 sessions."""
+        from tui.store.rows import HistoryUnavailable
+        from tui.ui.screens.routine_list import RoutinesScreen
+
+        screen = next((s for s in self.screen_stack if isinstance(s, RoutinesScreen)), None)
+        if screen is None or self.store is None or self.book is None:
+            return
+        try:
+            levels = {
+                routine.id: levels_for(routine, self.store.past_sessions(routine.id))
+                for routine in self.book.routines
+                if any(step.progress for step in routine.steps)
+            }
+            rising = self.store.recent_pain_rises() >= 2
+        except HistoryUnavailable:
+            return
+        screen.show_levels(levels)
+        screen.show_pain_notice(rising)
 
     @on(messages.CheckRoutinesFile)
     def _check_routines_file(self) -> None:
@@ -204,6 +227,7 @@ class BacktoneApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, RoutinesScreen):
                 screen.show_book(book)
+        self._refresh_progress()
         if isinstance(self.screen, ProblemsScreen):
             self.pop_screen()
         return True
@@ -403,6 +427,8 @@ class BacktoneApp(App[None]):
         self.pop_screen()
         if not any(isinstance(s, RoutinesScreen) for s in self.screen_stack):
             self._show_routines()
+        else:
+            self._refresh_progress()
 
     @on(messages.ShowHistory)
     def show_history(self) -> None:
@@ -416,7 +442,7 @@ class BacktoneApp(App[None]):
             return
         from tui.ui.screens.history_view import HistoryScreen
 
-        self.push_screen(HistoryScreen(self.store))
+        self.push_screen(HistoryScreen(self.store, ascii_only=self.ascii_only))
 
     async def action_quit(self) -> None:
         """Ctrl+Q (and q) quits at once; a session playing is stopped and saved first. A routine
@@ -427,6 +453,12 @@ class BacktoneApp(App[None]):
             if isinstance(screen, SessionScreen):
                 screen.stop_quietly()
         self.exit(return_code=1 if self.problem is not None else 0)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        from tui.ui.screens.checkin import CheckInScreen
+
+        # The check-in is answered first: Ctrl+P there would open the palette over it.
+        return not (action == "command_palette" and isinstance(self.screen, CheckInScreen))
 
     def action_help(self) -> None:
         from tui.ui.screens.help import HelpScreen

@@ -1,4 +1,5 @@
-"""Your sessions: the streak, this week, minutes per day, and every session, newest first."""
+"""Your sessions: the streak, this week, minutes per day, whether it is helping (pain before
+sessions by week), and every session, newest first."""
 
 from __future__ import annotations
 
@@ -10,12 +11,18 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
 
-from tui.core.timefmt import format_duration
+from tui.store.export import HISTORY_COLUMNS, history_cells, started_text
 from tui.store.rows import HistoryUnavailable, SessionRow
 from tui.store.sessions import HistoryStore
 from tui.ui.screens.session_detail import SessionDetailScreen
+from tui.ui.widgets.trend import TrendPanel
 
 PAGE = 100
+# The CLI's columns, with the routine's name moved last: it is the one column of no fixed
+# width, so that at 50 columns everything else ("Ended" included) stays on screen and only
+# long names are cut.
+SCREEN_ORDER = ("Started", "Time", "Done", "Ended", "Pain", "Routine")
+CELL_INDEX = [[column.title for column in HISTORY_COLUMNS].index(t) for t in SCREEN_ORDER]
 
 
 def ended_text(status: str) -> Text:
@@ -23,18 +30,30 @@ def ended_text(status: str) -> Text:
     return Text(status, style=styles.get(status, ""))
 
 
+def screen_cells(row: SessionRow, ascii_only: bool = False) -> list[Text]:
+    """A session's row in SCREEN_ORDER. Text, never str: a DataTable reads a str cell as
+    markup, and routine names come from a hand-edited file."""
+    cells = history_cells(row, ascii_only)
+    shown = [Text(cells[index]) for index in CELL_INDEX]
+    ended = SCREEN_ORDER.index("Ended")
+    shown[ended] = ended_text(cells[CELL_INDEX[ended]])
+    return shown
+
+
 class HistoryScreen(Screen[None]):
     TITLE = "History"
     BINDINGS = [
-        Binding("enter", "details", "Details"),
+        # Priority: the DataTable's own Enter would otherwise hide "⏎ Details" in the Footer.
+        Binding("enter", "details", "Details", priority=True),
         Binding("d", "delete", "Delete"),
         Binding("escape", "back", "Back"),
         Binding("q", "back", show=False),
     ]
 
-    def __init__(self, store: HistoryStore) -> None:
+    def __init__(self, store: HistoryStore, ascii_only: bool = False) -> None:
         super().__init__()
         self.store = store
+        self.ascii_only = ascii_only
         self.rows: list[SessionRow] = []
         self.total = 0
 
@@ -45,23 +64,22 @@ class HistoryScreen(Screen[None]):
             with Horizontal(id="chart-row"):
                 yield Label("Minutes, last 4 weeks ", id="chart-label")
                 yield Sparkline([], id="chart")
+            yield TrendPanel(self.ascii_only, id="trend")
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield Label("No sessions yet: start a routine and it will appear here.", id="empty")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#sessions", DataTable)
-        table.add_column("Started", key="started")
-        table.add_column("Routine", key="routine")
-        table.add_column("Time", key="time")
-        table.add_column("Done", key="done")
-        table.add_column("Ended", key="ended")
+        for title in SCREEN_ORDER:
+            table.add_column(title, key=title.lower())
         self.reload()
         table.focus()
 
     def reload(self) -> None:
         try:
             stats = self.store.stats()
+            weeks = self.store.pain_trend()
             self.total = self.store.count()
             self.rows = []
             table = self.query_one("#sessions", DataTable)
@@ -79,6 +97,7 @@ class HistoryScreen(Screen[None]):
         text.append(f"  ·  {self.total} in all", style="dim")
         self.query_one("#stats", Static).update(text)
         self.query_one("#chart", Sparkline).data = [minutes for _, minutes in stats.minutes_by_day]
+        self.query_one("#trend", TrendPanel).show(weeks)
         self.set_class(self.total == 0, "-empty")
 
     def _load_page(self) -> None:
@@ -86,14 +105,7 @@ class HistoryScreen(Screen[None]):
         page = self.store.sessions(limit=PAGE, offset=len(self.rows))
         table = self.query_one("#sessions", DataTable)
         for row in page:
-            table.add_row(
-                row.started_at.replace("T", " ")[:16],
-                Text(row.routine_name),
-                format_duration(row.active_seconds),
-                f"{row.completion:.0%}",
-                ended_text(row.status),
-                key=str(row.id),
-            )
+            table.add_row(*screen_cells(row, self.ascii_only), key=str(row.id))
         self.rows += page
 
     @on(DataTable.RowHighlighted, "#sessions")
@@ -120,7 +132,7 @@ class HistoryScreen(Screen[None]):
     def action_details(self) -> None:
         row = self.current
         if row is not None:
-            self.app.push_screen(SessionDetailScreen(self.store, row))
+            self.app.push_screen(SessionDetailScreen(self.store, row, self.ascii_only))
 
     def action_delete(self) -> None:
         from tui.ui.screens.confirm import ConfirmScreen
@@ -128,7 +140,7 @@ class HistoryScreen(Screen[None]):
         row = self.current
         if row is None:
             return
-        started = row.started_at.replace("T", " ")[:16]
+        started = started_text(row.started_at)
         self.app.push_screen(
             ConfirmScreen(
                 "Delete this session?",

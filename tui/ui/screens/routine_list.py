@@ -1,7 +1,13 @@
-"""The start screen: pick a routine, see its steps and doses, start it."""
+"""The start screen: pick a routine, see its steps, doses and levels, and its caution; start it.
+
+A file may hold thousands of routines: each routine's option and lower-case search text are
+built once per loaded file, and the filter, debounced for large files, narrows them and
+updates the list once per query.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from rich.console import Group
@@ -10,28 +16,55 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui import paths
-from tui.core.model import Routine, RoutineBook, Step
+from tui.core.model import Exercise, Routine, RoutineBook, Step
 from tui.core.plan import Length, routine_length, step_length
+from tui.core.progression import Level, apply_levels, level_text, level_values
 from tui.core.timefmt import format_length
 from tui.ui import messages
 
 FILE_CHECK_SECONDS = 2.0
+FILTER_DELAY = 0.12  # seconds of quiet typing before a large list is filtered
+FILTER_AT_ONCE = 500  # up to this many routines the filter follows every key at once
+Levels = Mapping[str, Mapping[int, Level]]  # routine id -> step index -> its level now
+PAIN_NOTICE = (
+    "Your pain rose after 2 of your last 3 sessions: ask a physiotherapist before going on."
+)
+
+
+def search_text(routine: Routine) -> str:
+    """What the filter looks in: the routine's id, name and exercises' names, lower-cased."""
+    return " ".join(
+        [routine.id, routine.name, *(step.exercise.name for step in routine.steps)]
+    ).lower()
+
+
+def next_matches(
+    routines: Sequence[Routine],
+    search: Mapping[str, str],
+    query: str,
+    last_query: str = "",
+    last_matches: Sequence[Routine] = (),
+) -> list[Routine]:
+    """The routines the query finds, in file order. A query that contains the last one only
+    finds among the last matches (each of its words lies inside a word of the new query, so
+    nothing outside them can match): typing on narrows a few, not thousands."""
+    words = query.lower().split()
+    narrower = last_query.strip() != "" and last_query.lower() in query.lower()
+    pool = last_matches if narrower else routines
+    return [routine for routine in pool if all(word in search[routine.id] for word in words)]
 
 
 def routine_matches(routine: Routine, query: str) -> bool:
     """Whether a filter query finds this routine by its name, id or exercises' names."""
-    words = query.lower().split()
-    haystack = " ".join(
-        [routine.id, routine.name, *(step.exercise.name for step in routine.steps)]
-    ).lower()
-    return all(word in haystack for word in words)
+    haystack = search_text(routine)
+    return all(word in haystack for word in query.lower().split())
 
 
 def source_label(path: Path) -> str:
@@ -72,7 +105,21 @@ def dose_text(step: Step) -> str:
     return " · ".join(parts)
 
 
-def routine_details(routine: Routine, length: Length) -> Group:
+def step_heading(step: Step, level: Level | None) -> Text:
+    """ "Egg  10 reps · hold 5 s", or with a rule the level reached: "Egg 10 × hold 7 s
+    (rising to 10 s: 1 more full session)"."""
+    about = Text()
+    about.append(step.exercise.name, style="bold")
+    if level is None or step.progress is None:
+        about.append(f"  {dose_text(step)}")
+    else:
+        about.append(level_text(step, level).removeprefix(step.exercise.name))
+    return about
+
+
+def routine_details(
+    routine: Routine, length: Length, levels: Mapping[int, Level] | None = None
+) -> Group:
     text = Text()
     text.append(routine.name, style="bold")
     text.append(f"\n{length.text()} · {exercise_count(routine)}\n", style="dim")
@@ -81,19 +128,63 @@ def routine_details(routine: Routine, length: Length) -> Group:
     steps = Table.grid(padding=(0, 1))
     steps.add_column(no_wrap=True, style="bold")
     steps.add_column()
+    # Lengths and phases as they will be played: at the levels reached, not as written.
+    played = apply_levels(routine, {i: level.value for i, level in (levels or {}).items()})
     for index, step in enumerate(routine.steps):
-        about = Text()
-        about.append(step.exercise.name, style="bold")
-        about.append(f"  {dose_text(step)}")
-        about.append(f"  ({format_length(step_length(step).timed_seconds)})", style="dim")
+        about = step_heading(step, (levels or {}).get(index))
+        seconds = step_length(played.steps[index]).timed_seconds
+        about.append(f"  ({format_length(seconds)})", style="dim")
         if step.exercise.setup:
             about.append(f"\n{step.exercise.setup}")
-        about.append(f"\n{describe_phases(step)}", style="italic")
+        about.append(f"\n{describe_phases(played.steps[index])}", style="italic")
         if step.exercise.notes:
             about.append(f"\n{step.exercise.notes}", style="dim")
         steps.add_row(f"{index + 1}.", about)
         steps.add_row("", "")
     return Group(text, steps)
+
+
+def routine_option(routine: Routine, length: Length) -> Option:
+    prompt = Text(routine.name, style="bold")
+    prompt.append(f"\n{length.text()} · {exercise_count(routine)}", style="dim")
+    return Option(prompt, id=routine.id)
+
+
+def caution_text(routine: Routine | None, ascii_only: bool) -> Text:
+    if routine is None:
+        return Text("")
+    text = Text("! " if ascii_only else "⚠ ", style="bold")
+    text.append(routine.caution)
+    return text
+
+
+class StepPicker(ModalScreen[int | None]):
+    """Which exercise of the routine to open the card of (`i`, when there are several)."""
+
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("q", "close", show=False)]
+
+    def __init__(self, routine: Routine) -> None:
+        super().__init__()
+        self.routine = routine
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker-box") as box:
+            box.border_title = "Which exercise?"
+            box.border_subtitle = "Enter opens · Esc closes"
+            yield OptionList(
+                *(
+                    Option(Text(f"{n + 1}. {step.exercise.name}"))
+                    for n, step in enumerate(self.routine.steps)
+                ),
+                id="picker-list",
+            )
+
+    @on(OptionList.OptionSelected, "#picker-list")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option_index)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
 
 
 class RoutinesScreen(Screen[None]):
@@ -102,31 +193,43 @@ class RoutinesScreen(Screen[None]):
         Binding("enter", "start", "Start", priority=True),
         Binding("slash", "filter", "Filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("i", "card", "Card", tooltip="The exercise's card: setup, cues, figures"),
         Binding("h", "history", "History"),
         Binding("e", "edit", "Edit file"),
         Binding("q", "app.quit", "Quit"),
     ]
 
-    def __init__(self, book: RoutineBook | None, routines_path: Path) -> None:
+    def __init__(
+        self, book: RoutineBook | None, routines_path: Path, *, ascii_only: bool | None = None
+    ) -> None:
         super().__init__()
         self.book = book
         self.routines_path = routines_path
+        self._ascii_only = ascii_only  # None: as the app says
         self.lengths: dict[str, Length] = {}
+        self.levels: Levels = {}
         self._file_check: Timer | None = None
+        self._filter_timer: Timer | None = None
+        # Built once per loaded file: the filter only picks among them.
+        self._options: dict[str, Option] = {}
+        self._search: dict[str, str] = {}  # routine id -> what the filter looks in
+        self._query = ""
         self.shown: list[Routine] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield Static(PAIN_NOTICE, id="pain-notice", markup=False)
         yield Input(placeholder="Filter routines by name or exercise", id="filter")
         with Horizontal(id="routines-body"):
             yield OptionList(id="routine-list")
             with VerticalScroll(id="detail"):
                 yield Static(id="detail-text")
+        yield Static(id="routine-caution")
         yield Footer()
 
     def on_mount(self) -> None:
         if self.book is not None:
-            self.show_book(self.book)
+            self.show_book(self.book, self.levels)
         else:
             self.sub_title = source_label(self.routines_path)
         self._file_check = self.set_interval(
@@ -148,23 +251,42 @@ class RoutinesScreen(Screen[None]):
         if self.is_current:
             self.post_message(messages.CheckRoutinesFile())
 
-    def show_book(self, book: RoutineBook) -> None:
+    def show_book(self, book: RoutineBook, levels: Levels | None = None) -> None:
+        """Show the routines of a (re)loaded file; `levels`, where given, are the progression
+        levels the history has brought each routine's steps to (kept until given again)."""
         highlighted = self.selected.id if self.shown and self.selected else None
         self.book = book
-        self.lengths = {routine.id: routine_length(routine) for routine in book.routines}
+        if levels is not None:
+            self.levels = levels
+        self.lengths = {routine.id: self._length(routine) for routine in book.routines}
+        self._options = {r.id: routine_option(r, self.lengths[r.id]) for r in book.routines}
+        self._search = {routine.id: search_text(routine) for routine in book.routines}
         self.sub_title = source_label(Path(book.source))
-        self._fill(self.query_one("#filter", Input).value, keep=highlighted)
+        self._fill(self.query_one("#filter", Input).value, keep=highlighted, fresh=True)
 
-    def _fill(self, query: str, keep: str | None = None) -> None:
-        routines = list(self.book.routines) if self.book else []
-        self.shown = [r for r in routines if routine_matches(r, query)]
+    def show_levels(self, levels: Levels) -> None:
+        """New progression levels (after a session, say) for the routines already shown."""
+        if self.book is not None:
+            self.show_book(self.book, levels)
+
+    def show_pain_notice(self, show: bool) -> None:
+        """The notice to ask a physiotherapist, when the pain rose after 2 of the last 3
+        sessions (the app counts them)."""
+        self.set_class(show, "-pain-rising")
+
+    def _length(self, routine: Routine) -> Length:
+        levels = self.levels.get(routine.id)
+        if levels:
+            routine = apply_levels(routine, level_values(levels))
+        return routine_length(routine)
+
+    def _fill(self, query: str, keep: str | None = None, fresh: bool = False) -> None:
+        routines = self.book.routines if self.book else ()
+        last = ("", ()) if fresh else (self._query, self.shown)
+        self.shown = next_matches(routines, self._search, query, *last)
+        self._query = query
         options = self.query_one("#routine-list", OptionList)
-        options.clear_options()
-        for routine in self.shown:
-            prompt = Text(routine.name, style="bold")
-            length = self.lengths[routine.id].text()
-            prompt.append(f"\n{length} · {exercise_count(routine)}", style="dim")
-            options.add_option(Option(prompt, id=routine.id))
+        options.set_options(self._options[routine.id] for routine in self.shown)
         if self.shown:
             ids = [r.id for r in self.shown]
             options.highlighted = ids.index(keep) if keep in ids else 0
@@ -184,26 +306,72 @@ class RoutinesScreen(Screen[None]):
             query = self.query_one("#filter", Input).value
             detail.update(Text(f"No routine matches {query!r}." if query else "No routines."))
         else:
-            detail.update(routine_details(routine, self.lengths[routine.id]))
+            levels = self.levels.get(routine.id)
+            detail.update(routine_details(routine, self.lengths[routine.id], levels))
+        caution = self.query_one("#routine-caution", Static)
+        caution.update(caution_text(routine, self.ascii_only))
+        caution.display = routine is not None
 
-    @on(OptionList.OptionHighlighted)
+    @property
+    def ascii_only(self) -> bool:
+        if self._ascii_only is not None:
+            return self._ascii_only
+        return bool(getattr(self.app, "ascii_only", False))
+
+    @on(OptionList.OptionHighlighted, "#routine-list")
     def _highlighted(self) -> None:
         self._show_detail()
 
-    @on(OptionList.OptionSelected)
+    @on(OptionList.OptionSelected, "#routine-list")
     def _selected(self) -> None:
         self.action_start()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self._fill(event.value)
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
+        if len(self._search) <= FILTER_AT_ONCE:
+            self._fill(event.value)
+        else:
+            # Thousands of routines: wait for a pause in the typing, then filter once.
+            self._filter_timer = self.set_timer(FILTER_DELAY, self._filter_now)
+
+    def _filter_now(self) -> None:
+        self._filter_timer = None
+        query = self.query_one("#filter", Input).value
+        if query != self._query:
+            self._fill(query)
 
     def action_start(self) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_now()  # Enter straight after typing starts what was typed for
         routine = self.selected
         if routine is None:
             self.notify("No routine is selected.", severity="warning")
             return
         self.post_message(messages.StartRoutine(routine))
+
+    def action_card(self) -> None:
+        routine = self.selected
+        if routine is None:
+            self.notify("No routine is selected.", severity="warning")
+            return
+        if len(routine.steps) == 1:
+            self._open_card(routine.steps[0].exercise)
+            return
+
+        def picked(index: int | None) -> None:
+            if index is not None:
+                self._open_card(routine.steps[index].exercise)
+
+        self.app.push_screen(StepPicker(routine), picked)
+
+    def _open_card(self, exercise: Exercise) -> None:
+        from tui.ui.screens.exercise_card import ExerciseCardScreen
+
+        self.app.push_screen(ExerciseCardScreen(exercise))
 
     def action_filter(self) -> None:
         self.add_class("-filtering")

@@ -1,4 +1,5 @@
-"""One past session: how it ended, and every segment with its outcome and time."""
+"""One past session: how it ended, the pain check-ins, and every part with its outcome and
+time."""
 
 from __future__ import annotations
 
@@ -10,36 +11,50 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
 from tui.core.timefmt import format_duration
+from tui.store.export import pain_text, started_text
 from tui.store.rows import HistoryUnavailable, SessionRow
 from tui.store.sessions import HistoryStore
+
+# Outcome and time first after the number: they are what is looked for, and at 40 or 50
+# columns the columns after them go off the right edge (the table scrolls sideways to them).
+COLUMNS = ("#", "Outcome", "Time", "Exercise", "Phase", "Where")
+
+
+def session_facts(row: SessionRow, ascii_only: bool = False) -> str:
+    facts = [
+        row.status.capitalize(),
+        f"{format_duration(row.active_seconds)} of exercise",
+        f"{format_duration(row.paused_seconds)} paused",
+        f"{row.segments_done} of {row.segments_total} parts done",
+    ]
+    pain = pain_text(row.pain_before, row.pain_after, ascii_only)
+    if pain:
+        facts.append(f"back pain {pain}")
+    return " · ".join(facts) if not ascii_only else " - ".join(facts)
 
 
 class SessionDetailScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape", "close", "Close"), Binding("q", "close", show=False)]
 
-    def __init__(self, store: HistoryStore, row: SessionRow) -> None:
+    def __init__(self, store: HistoryStore, row: SessionRow, ascii_only: bool = False) -> None:
         super().__init__()
         self.store = store
         self.row = row
+        self.ascii_only = ascii_only
 
     def compose(self) -> ComposeResult:
         row = self.row
         with Vertical(id="detail-box") as box:
-            box.border_title = Text(f"{row.routine_name} · {row.started_at.replace('T', ' ')[:16]}")
+            dot = " - " if self.ascii_only else " · "
+            box.border_title = Text(f"{row.routine_name}{dot}{started_text(row.started_at)}")
             box.border_subtitle = "Esc to close"
-            yield Label(
-                f"{row.status.capitalize()} · {format_duration(row.active_seconds)} of exercise, "
-                f"{format_duration(row.paused_seconds)} paused · "
-                f"{row.segments_done} of {row.segments_total} segments done",
-                markup=False,
-            )
+            yield Label(session_facts(row, self.ascii_only), id="detail-facts", markup=False)
             yield DataTable(id="segments", cursor_type="row", zebra_stripes=True)
+            yield Label("No part of this session was finished.", id="detail-empty")
 
     def on_mount(self) -> None:
         table = self.query_one("#segments", DataTable)
-        # Outcome and time before the position: they are what is looked for, and the
-        # position is the column that goes off the edge of a narrow terminal.
-        table.add_columns("#", "Exercise", "Segment", "Outcome", "Time", "Where")
+        table.add_columns(*COLUMNS)
         try:
             segments = self.store.segments(self.row.id)
         except HistoryUnavailable as error:
@@ -47,15 +62,16 @@ class SessionDetailScreen(ModalScreen[None]):
             segments = []
         for segment in segments:
             table.add_row(
-                str(segment.segment_index + 1),
+                Text(str(segment.segment_index + 1)),
+                Text(segment.outcome, style="green" if segment.outcome == "done" else "yellow"),
+                Text(format_duration(segment.active_seconds)),
                 Text(segment.exercise),
                 Text(segment.label),
-                Text(segment.outcome, style="green" if segment.outcome == "done" else "yellow"),
-                format_duration(segment.active_seconds),
                 Text(segment.position),
             )
-        if not segments:
-            table.add_row("", "No segment was finished in this session.", "", "", "", "")
+        # The message on its own line: in a cell it would widen its column off the screen.
+        table.display = bool(segments)
+        self.query_one("#detail-empty").display = not segments
         table.focus()
 
     def action_close(self) -> None:

@@ -1,6 +1,14 @@
-"""The end of a session: how it went, and where to go next."""
+"""The end of a session: what the person did, in their words (exercises and reps), and where
+to go next.
+
+Each line says one fact the others do not: the heading says how the session ended (and, when
+the whole routine was done, a word of encouragement), the counts say how much, the skipped line
+names what was left out, then the pain check-ins and the week around this session.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from rich.table import Table
 from rich.text import Text
@@ -10,10 +18,117 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from tui.core.engine import Session
+from tui.core.engine import Outcome, Session, Status
+from tui.core.plan import Kind
 from tui.core.summary import summarize
 from tui.core.timefmt import format_duration
+from tui.store.rows import Stats
 from tui.ui import messages
+
+PAIN_RISE = 2  # points up from before to after that the summary speaks of
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class WorkDone:
+    """A session counted as a person counts it: reps (one side of one rep of one set) and
+    exercises (steps of the routine), not the segments of the plan."""
+
+    reps_total: int
+    reps_done: int  # every phase of the rep done
+    exercises_total: int
+    exercises_done: int  # every rep of the step done
+    skipped_reps: tuple[tuple[str, int], ...]  # (exercise name, reps with a phase skipped)
+
+    @property
+    def in_full(self) -> bool:
+        return self.reps_total > 0 and self.reps_done == self.reps_total
+
+
+def count_work(session: Session) -> WorkDone:
+    reps: dict[tuple[int, str | None, int, int], list[Outcome | None]] = {}
+    names: dict[int, str] = {}
+    for segment in session.plan.segments:
+        if segment.kind is not Kind.WORK:
+            continue  # a skipped rest or get-ready leaves the exercise whole
+        key = (segment.step_index, segment.side, segment.set_number, segment.rep_number)
+        reps.setdefault(key, []).append(session.outcomes.get(segment.index))
+        names[segment.step_index] = segment.exercise.name
+    done_reps = {key for key, outcomes in reps.items() if all(o is Outcome.DONE for o in outcomes)}
+    skipped: dict[int, int] = {}
+    for key, outcomes in reps.items():
+        if Outcome.SKIPPED in outcomes:
+            skipped[key[0]] = skipped.get(key[0], 0) + 1
+    steps = sorted(names)
+    full_steps = [s for s in steps if all(k in done_reps for k in reps if k[0] == s)]
+    return WorkDone(
+        reps_total=len(reps),
+        reps_done=len(done_reps),
+        exercises_total=len(steps),
+        exercises_done=len(full_steps),
+        skipped_reps=tuple((names[step], count) for step, count in sorted(skipped.items())),
+    )
+
+
+def heading(session: Session, work: WorkDone) -> Text:
+    if session.status is not Status.FINISHED:
+        return Text("Session stopped early.", style="bold yellow")
+    if work.reps_done == 0:
+        return Text("Skipped to the end: nothing was done this time.", style="bold yellow")
+    if not work.in_full:
+        return Text("The routine is complete, with some parts skipped.", style="bold")
+    return Text("Well done: routine complete.", style="bold green")
+
+
+def done_text(work: WorkDone) -> str:
+    if work.in_full:
+        return f"{plural(work.exercises_total, 'exercise')}, {plural(work.reps_total, 'rep')}"
+    return (
+        f"{work.exercises_done} of {plural(work.exercises_total, 'exercise')} in full, "
+        f"{work.reps_done} of {plural(work.reps_total, 'rep')}"
+    )
+
+
+def pain_lines(
+    before: int | None, after: int | None, caution: str, ascii_only: bool = False
+) -> list[tuple[str, Text]]:
+    """The "Back pain 4 → 3" row, and a plain warning with the routine's caution when the pain
+    rose by PAIN_RISE points or more. No diagnosis: only what the person said, and the advice
+    the routine file gives."""
+    if before is None and after is None:
+        return []
+    arrow = " -> " if ascii_only else " → "
+    if before is not None and after is not None:
+        shown = f"{before}{arrow}{after}"
+    elif before is not None:
+        shown = f"{before} before the session"
+    else:
+        shown = f"{after} after the session"
+    rows = [("Back pain", Text(shown))]
+    if before is not None and after is not None and after - before >= PAIN_RISE:
+        warning = Text("Your back hurts more than before this session. ", style="bold yellow")
+        warning.append(caution, style="yellow")
+        rows.append(("", warning))
+    return rows
+
+
+def minutes_text(minutes: float) -> str:
+    if 0 < minutes < 1:
+        return "under a minute"
+    return f"{minutes:.0f} min"
+
+
+def stats_rows(stats: Stats) -> list[tuple[str, Text]]:
+    """The streak (when there is one) and the week this session belongs to."""
+    rows = []
+    if stats.streak_days > 0:
+        rows.append(("Streak", Text(f"{plural(stats.streak_days, 'day')} in a row")))
+    week = f"{minutes_text(stats.week_minutes)} in {plural(stats.week_sessions, 'session')}"
+    rows.append(("This week", Text(week)))
+    return rows
 
 
 class SummaryScreen(Screen[None]):
@@ -25,9 +140,19 @@ class SummaryScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(
+        self,
+        session: Session,
+        stats: Stats | None = None,
+        caution: str | None = None,
+        ascii_only: bool = False,
+    ) -> None:
         super().__init__()
         self.session = session
+        self.stats = stats
+        self.caution = caution if caution is not None else session.plan.routine.caution
+        self.ascii_only = ascii_only
+        self.pain: tuple[int | None, int | None] = (None, None)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -35,37 +160,36 @@ class SummaryScreen(Screen[None]):
             yield Static(self._render_summary(), id="summary-text")
         yield Footer()
 
+    def show_pain(self, before: int | None, after: int | None) -> None:
+        """Add the check-ins before and after the session (None: skipped or not asked)."""
+        self.pain = (before, after)
+        self.query_one("#summary-text", Static).update(self._render_summary())
+
+    def show_stats(self, stats: Stats | None) -> None:
+        """The streak and week, once the history has counted this session."""
+        self.stats = stats
+        self.query_one("#summary-text", Static).update(self._render_summary())
+
     def _render_summary(self) -> Table:
         summary = summarize(self.session)
-        heading = Text()
-        if not summary.completed:
-            heading.append("Session stopped early.", style="bold yellow")
-        elif summary.segments_done == 0:
-            heading.append("Skipped to the end: nothing was done this time.", style="bold yellow")
-        elif summary.segments_skipped:
-            heading.append("Well done: routine complete, with some parts skipped.", style="bold")
-        else:
-            heading.append("Well done: routine complete.", style="bold green")
+        work = count_work(self.session)
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        table.add_row("", heading)
-        table.add_row("Routine", summary.routine_name)
-        table.add_row("Time spent", format_duration(summary.active_seconds))
-        table.add_row("Time paused", format_duration(summary.paused_seconds))
-        table.add_row(
-            "Segments",
-            f"{summary.segments_done} of {summary.segments_total} done"
-            + (f", {summary.segments_skipped} skipped" if summary.segments_skipped else ""),
-        )
-        if summary.skipped_exercises:
-            skipped = ", ".join(
-                f"{name} ({count} phase{'s' if count != 1 else ''})"
-                for name, count in summary.skipped_exercises
-            )
-            table.add_row("Skipped", skipped)
-        elif summary.completed:
-            table.add_row("Skipped", "nothing")
+        # Every cell is Text: a str cell would be read as markup, and names come from a file.
+        table.add_row("", heading(self.session, work))
+        table.add_row("Routine", Text(summary.routine_name))
+        table.add_row("Time spent", Text(format_duration(summary.active_seconds)))
+        if summary.paused_seconds >= 1:
+            table.add_row("Time paused", Text(format_duration(summary.paused_seconds)))
+        table.add_row("Done", Text(done_text(work)))
+        if work.skipped_reps:
+            skipped = ", ".join(f"{name} ({plural(n, 'rep')})" for name, n in work.skipped_reps)
+            table.add_row("Skipped", Text(skipped))
+        for label, text in pain_lines(*self.pain, self.caution, self.ascii_only):
+            table.add_row(label, text)
+        for label, text in stats_rows(self.stats) if self.stats is not None else []:
+            table.add_row(label, text)
         return table
 
     def action_back(self) -> None:
