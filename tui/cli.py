@@ -60,6 +60,8 @@ def _handler(command: str | None) -> Callable[[argparse.Namespace], int]:
         return history_command
     if command == "status":
         return _status
+    if command == "serve":
+        return _serve
     if command in ("list", "check", "init"):
         from tui import routines_cli
 
@@ -160,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _history_parser(commands)
     _status_parser(commands)
+    _serve_parser(commands)
 
     init = commands.add_parser(
         "init",
@@ -208,6 +211,42 @@ def _status_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         "-q", "--quiet", action="store_true", help="print nothing; only the exit code"
     )
     _common_options(status, top=False)
+
+
+def _serve_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from tui.serve.options import add_serve_options
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve the app to a web browser, locked by a token link",
+        description="Serve backtone to a web browser, one app per tab, on 127.0.0.1:8000 by "
+        "default. It prints one link holding a secret token: open that. Every tab uses this "
+        "command's routine file, data dir and settings; the page plays a tone for each bell "
+        "and speaks each notification aloud.",
+    )
+    add_serve_options(serve)
+    _common_options(serve, top=False)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from tui.serve.options import app_argv
+    from tui.serve.server import serve_main
+
+    data_dir = data_dir_or_complaint(args.data_dir)
+    if data_dir is None:
+        return EXIT_USAGE
+    flags = [
+        *(["--no-bell"] if args.no_bell else []),
+        *(["--no-checkin"] if args.no_checkin else []),
+    ]
+    return serve_main(
+        host=args.host,
+        port=args.port,
+        lan=args.lan,
+        token_file=args.token_file,
+        max_tabs=args.max_tabs,
+        app_argv=app_argv(args.routines, data_dir, *flags),
+    )
 
 
 def _common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
