@@ -33,6 +33,7 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 from _pty import PtyApp, child_env, median, sandbox, spread  # noqa: E402
 from browserhelpers import DevTools, Tab, chromium, find_chromium  # noqa: E402
 from test_serve import serve_process  # noqa: E402
+
 from tui.serve.options import APP_LAUNCHER  # noqa: E402
 
 RUNS = 5
