@@ -1,20 +1,22 @@
-"""Pilot tests: every key of the Session screen, the stop dialog, the summary."""
+"""Pilot tests: every key of the Session screen, the stop dialog, the summary, the cues."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from apphelpers import ManualClock, make_app, text_of
-from textual.widgets import Digits
+from apphelpers import ManualClock, make_app, text_of, wait_until
+from textual.pilot import Pilot
 
 from tui.core.engine import Status
+from tui.ui import cues
 from tui.ui.app import BacktoneApp
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.player import SessionScreen
 from tui.ui.screens.routine_list import RoutinesScreen
 from tui.ui.screens.summary import SummaryScreen
+from tui.ui.widgets.big_clock import BigClock
 
 
 class Started:
@@ -30,7 +32,7 @@ class Started:
 
     def shown(self, selector: str) -> str:
         widget = self.screen.query_one(selector)
-        if isinstance(widget, Digits):
+        if isinstance(widget, BigClock):
             return widget.value
         return text_of(widget).strip()
 
@@ -43,7 +45,16 @@ class Started:
 def bells(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     rung: list[float] = []
     monkeypatch.setattr(BacktoneApp, "bell", lambda self: rung.append(self.clock()))
+    # The bells of one cue ring 0.3 s apart on the app's timers; here a moment apart.
+    monkeypatch.setattr(cues, "BELL_GAP", 0.001)
     return rung
+
+
+async def rung(pilot: Pilot[None], bells: list[float], expected: int) -> int:
+    """Wait for `expected` bells in all, then a little longer: no more may come."""
+    await wait_until(pilot, lambda: len(bells) >= expected, f"{expected} bells, not {bells}")
+    await pilot.pause(0.05)
+    return len(bells)
 
 
 async def start(pilot, app: BacktoneApp, clock: ManualClock, bells: list[float]) -> Started:
@@ -76,27 +87,80 @@ async def test_session_shows_what_to_do_and_counts_down(tmp_path: Path, bells) -
         assert "Elapsed 0:03 · Left 0:33" in s.shown("#times")  # 3.5 s done, 32.5 left
 
 
-async def test_bell_rings_once_per_change_and_3_2_1(tmp_path: Path, bells) -> None:
+async def test_bells_tell_a_pause_from_a_phase_from_the_end(tmp_path: Path, bells) -> None:
+    """Two bells on a get-ready or a rest between exercises, one on any other phase change,
+    one at each of 3-2-1, three at the end and no phase bell with them."""
     clock = ManualClock()
     app = make_app(tmp_path, clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
         s = await start(pilot, app, clock, bells)
-        assert len(bells) == 1  # the first segment starts
+        assert await rung(pilot, bells, 2) == 2  # the get-ready
         s.advance(2.0)  # the hold starts
-        assert len(bells) == 2
-        for _ in range(10):  # many wake-ups within one second: no second bell
+        assert await rung(pilot, bells, 3) == 3
+        for _ in range(10):  # many wake-ups within one second: no other bell
             s.advance(0.05)
-        assert len(bells) == 2
+        assert await rung(pilot, bells, 3) == 3
         s.advance(2.6)  # 3 s left
         s.advance(1.0)  # 2 s left
         s.advance(1.0)  # 1 s left
-        assert len(bells) == 5
+        assert await rung(pilot, bells, 6) == 6
+        s.advance(1.0)  # the hold ends: release
+        assert await rung(pilot, bells, 7) == 7
+        s.advance(2.0 + 6.0 + 2.0)  # rep 2 (one late wake-up: the last change counts)
+        assert s.shown("#exercise-name") == "Rest, then Knee hug"
+        assert await rung(pilot, bells, 9) == 9  # a rest between exercises: two
         await pilot.press("b")
-        s.advance(1.0)  # the hold ends, bell off
-        assert len(bells) == 5
+        s.advance(3.0)  # the next get-ready, bell off
+        assert await rung(pilot, bells, 9) == 9
         assert s.screen.query_one("#clock-box") is not None
         settings_file = tmp_path / "config" / "settings.toml"
         assert "bell = false" in settings_file.read_text()
+
+
+async def test_the_end_rings_three_bells_over_the_summary(tmp_path: Path, bells) -> None:
+    clock = ManualClock()
+    app = make_app(tmp_path, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down")  # "Only eggs": prepare 2 + 6 + 2 seconds
+        s = await start(pilot, app, clock, bells)
+        s.advance(9.5)
+        await pilot.pause()
+        before = len(bells)
+        s.advance(0.5)  # the release ends, and with it the routine
+        assert await rung(pilot, bells, before + 3) == before + 3
+        assert isinstance(app.screen, SummaryScreen)
+
+
+async def test_notifications_at_a_new_exercise_a_rest_and_the_end(
+    tmp_path: Path, bells, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.ui.screens import player
+
+    written: list[str] = []
+    monkeypatch.setattr(player, "write_to_terminal", lambda _app, data: written.append(data))
+    monkeypatch.delenv("TMUX", raising=False)
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "settings.toml").write_text('notify = "osc9"\nfuture = 1\n')
+    clock = ManualClock()
+    app = make_app(tmp_path, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        s = await start(pilot, app, clock, bells)
+        assert written == []  # the get-ready: bells only
+        s.advance(2.0)
+        assert written == ["\x1b]9;Egg: hug knees to chest, hold 6 s\x1b\\"]
+        s.advance(6.0 + 2.0 + 6.0 + 2.0)  # rep 2 says nothing; then the rest
+        assert written[1:] == ["\x1b]9;Rest 3 s, then Knee hug\x1b\\"]
+        await pilot.press("right_square_bracket")  # the knee hug's get-ready: bells only
+        assert len(written) == 2
+        await pilot.press("right_square_bracket")  # skip to the end
+        await pilot.pause()
+        assert len(written) == 3
+        assert written[-1].startswith("\x1b]9;Done: Short test, ")
+        assert all(w.endswith("\x1b\\") and "\x07" not in w for w in written)
+        app.theme = "nord"  # saving the theme keeps the other settings
+        await pilot.pause()
+    saved = (tmp_path / "config" / "settings.toml").read_text()
+    assert 'notify = "osc9"' in saved and "future = 1" in saved and 'theme = "nord"' in saved
 
 
 async def test_no_bell_option_starts_silent(tmp_path: Path, bells) -> None:
@@ -212,7 +276,7 @@ async def test_playing_to_the_end_shows_the_summary(tmp_path: Path, bells) -> No
         assert "routine complete" in summary
         assert "Only eggs" in summary
         assert "0:10" in summary
-        assert "3 of 3 done" in summary
+        assert "1 exercise, 1 rep" in summary
 
 
 async def test_skipping_is_reported_in_the_summary(tmp_path: Path, bells) -> None:
@@ -224,8 +288,8 @@ async def test_skipping_is_reported_in_the_summary(tmp_path: Path, bells) -> Non
         await pilot.press("right", "right", "right")
         await pilot.pause()
         summary = text_of(app.screen.query_one("#summary-text"))
-        assert "3 skipped" in summary
-        assert "Egg (2 phases)" in summary
+        assert "0 of 1 exercise in full, 0 of 1 rep" in summary
+        assert "Egg (1 rep)" in summary
         assert "Skipped to the end: nothing was done" in summary
 
 
@@ -233,14 +297,14 @@ async def test_summary_says_when_some_parts_were_skipped(tmp_path: Path, bells) 
     clock = ManualClock()
     app = make_app(tmp_path, clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("down")  # "Only eggs": get ready 2 s, hold 6 s, release 2 s
-        s = await start(pilot, app, clock, bells)
-        s.advance(2.0)  # the get-ready is done
-        await pilot.press("right", "right")
+        s = await start(pilot, app, clock, bells)  # "Short test"
+        s.advance(2.0 + 6.0 + 2.0)  # the get-ready and the first rep are done
+        await pilot.press("right_square_bracket", "right_square_bracket")
         await pilot.pause()
         summary = text_of(app.screen.query_one("#summary-text"))
-        assert "routine complete, with some parts skipped" in summary
-        assert "1 of 3 done, 2 skipped" in summary
+        assert "complete, with some parts skipped" in summary
+        assert "0 of 2 exercises in full, 1 of 4 reps" in summary
+        assert "Egg (1 rep), Knee hug (2 reps)" in summary
 
 
 async def test_help_lists_session_keys(tmp_path: Path, bells) -> None:
@@ -288,9 +352,13 @@ async def test_run_option_starts_at_once_and_small_terminal_keeps_the_countdown(
     async with app.run_test(size=(40, 12)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
-        for selector in ("#phase-name", "#countdown", "#state"):
+        for selector in ("#phase-name", "#countdown"):
             region = app.screen.query_one(selector).region
             assert region.height > 0 and region.bottom <= 11 and region.right <= 40
+        await pilot.press("space")  # a get-ready has no state line; paused, it has
+        region = app.screen.query_one("#state").region
+        assert region.height > 0 and region.bottom <= 11 and region.right <= 40
+        await pilot.press("space")
         assert (
             not app.screen.query_one("#bars").display
             or app.screen.query_one("#bars").region.height == 0
@@ -299,3 +367,166 @@ async def test_run_option_starts_at_once_and_small_terminal_keeps_the_countdown(
         await pilot.pause()
         assert app.screen.query_one("#bars").region.height == 3
         assert app.screen.session.status is Status.ACTIVE
+
+
+# -- the caution, the figure and the exercise card ------------------------------------------------
+
+FIGURE = """\
+      __
+     /  \\
+  O_/____\\____
+ ==============\
+"""
+SIDED_ROUTINES = f"""\
+schema = 2
+
+[defaults]
+prepare = 2
+caution = "Stop if it hurts [bold]more[/bold]."
+
+[exercises.knee]
+name = "Knee hug [left/right]"
+setup = "Lie on your back."
+cues = ["Pull one knee in"]
+notes = "Both sides."
+phases = [
+  {{ name = "Hug one knee", seconds = 6, hold = true, figure = '''
+{FIGURE}''' }},
+  {{ name = "Lower", seconds = 2 }},
+]
+
+[[routines]]
+id = "knee"
+name = "Knee hugs"
+steps = [{{ exercise = "knee", sides = ["left", "right"] }}]
+"""
+
+
+def sided_app(tmp_path: Path, clock: ManualClock) -> BacktoneApp:
+    from apphelpers import write_routines
+
+    routines = write_routines(tmp_path, SIDED_ROUTINES)
+    return make_app(tmp_path, routines=routines, clock=clock, start_routine="knee")
+
+
+def figure_shown(screen: SessionScreen) -> dict[str, str]:
+    from tui.ui.widgets.figure_view import FigureView
+
+    return {
+        str(view.id): view.figure
+        for view in screen.query(FigureView)
+        if view.display and view.region.height > 0
+    }
+
+
+async def test_caution_shows_at_the_first_get_ready_as_plain_text(tmp_path: Path, bells) -> None:
+    clock = ManualClock()
+    app = sided_app(tmp_path, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        s = Started(app, clock, bells)
+        caution = s.screen.query_one("#caution")
+        assert caution.display and caution.region.height > 0
+        assert s.shown("#caution") == "Stop if it hurts [bold]more[/bold]."
+        assert s.shown("#exercise-name") == "Get ready: Knee hug [left/right]"
+        s.advance(2.0)
+        await pilot.pause()
+        assert not caution.display
+        assert "Stop if" not in s.shown("#guidance")
+
+
+async def test_caution_shows_again_when_a_session_is_resumed(tmp_path: Path, bells) -> None:
+    from tui.core.engine import Session
+    from tui.core.model import DEFAULT_CAUTION
+    from tui.core.plan import build_plan
+
+    clock = ManualClock()
+    app = make_app(tmp_path, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.book is not None
+        plan = build_plan(app.book.routine("short"))
+        session = Session.restore(
+            plan, index=2, outcomes={}, active_seconds=10.0, paused_seconds=0.0, clock=clock
+        )
+        app._play(session, None)
+        await pilot.pause()
+        s = Started(app, clock, bells)
+        assert s.shown("#phase-name") == "Release"
+        assert s.shown("#caution") == DEFAULT_CAUTION  # a schema 1 file: the built-in one
+        s.advance(2.0)
+        await pilot.pause()
+        assert not s.screen.query_one("#caution").display
+
+
+async def test_figure_beside_the_clock_when_wide_and_mirrored_on_the_right(
+    tmp_path: Path, bells
+) -> None:
+    from tui.core.figure import mirror, normalize
+
+    clock = ManualClock()
+    app = sided_app(tmp_path, clock)
+    drawn = normalize(FIGURE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        s = Started(app, clock, bells)
+        # The get-ready shows the position to get into: the first phase's figure.
+        assert figure_shown(s.screen) == {"figure-beside": drawn}
+        s.advance(2.0)
+        await pilot.pause()
+        assert figure_shown(s.screen) == {"figure-beside": drawn}
+        beside = s.screen.query_one("#figure-beside").region
+        clock_box = s.screen.query_one("#clock-box").region
+        assert beside.x >= clock_box.right and beside.y < clock_box.bottom
+        s.advance(6.0)  # "Lower" has no figure: none shown
+        await pilot.pause()
+        assert figure_shown(s.screen) == {}
+        s.advance(2.0 + 5.0)  # the switch to the right side, then its hold
+        await pilot.pause()
+        assert s.shown("#position") == "Rep 1/1 · Right"
+        assert figure_shown(s.screen) == {"figure-beside": mirror(drawn)}
+
+
+@pytest.mark.parametrize(
+    "size, where", [((80, 24), None), ((80, 40), "figure-under"), ((100, 24), "figure-beside")]
+)
+async def test_figure_placement_by_size(
+    tmp_path: Path, bells, size: tuple[int, int], where: str | None
+) -> None:
+    clock = ManualClock()
+    app = sided_app(tmp_path, clock)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        s = Started(app, clock, bells)
+        s.advance(2.0)
+        await pilot.pause()
+        shown = figure_shown(s.screen)
+        assert list(shown) == ([where] if where else [])
+        if where == "figure-under":
+            phase = s.screen.query_one("#phase-name").region
+            assert s.screen.query_one("#figure-under").region.y > phase.y
+        big = s.screen.query_one("#countdown", BigClock)
+        assert big.region.height >= 5
+
+
+async def test_i_opens_the_card_which_pauses_and_esc_closes_it(tmp_path: Path, bells) -> None:
+    from tui.ui.screens.exercise_card import ExerciseCardScreen
+
+    clock = ManualClock()
+    app = sided_app(tmp_path, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        s = Started(app, clock, bells)
+        session = s.screen.session
+        s.advance(2.5)
+        await pilot.press("i")
+        assert isinstance(app.screen, ExerciseCardScreen)
+        assert app.screen.exercise.name == "Knee hug [left/right]"
+        assert session.paused
+        clock.advance(30)
+        await pilot.press("escape")
+        assert isinstance(app.screen, SessionScreen)
+        assert session.paused and session.remaining() == pytest.approx(5.5)
+        assert s.shown("#state") == "PAUSED · Space resumes"
+        await pilot.press("space")
+        assert session.running

@@ -1,4 +1,5 @@
-"""Settings: remembered theme and bell, atomic writes, a hand-broken file never crashes."""
+"""Settings: remembered theme, bell, notify and check-in, atomic writes, unknown keys kept,
+a hand-broken file never crashes."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ def test_missing_file_gives_defaults_quietly(tmp_path: Path) -> None:
         ("theme = ", "Ignored the settings"),
         ("bell = 'loud'\ntheme = 'nord'", "bell must be true or false"),
         ("theme = 3", "theme must be a theme name"),
+        ("notify = 'loud'", "notify must be one of off, auto, osc9, osc777, osc99"),
+        ("checkin = 1", "checkin must be true or false"),
     ],
 )
 def test_broken_file_warns_and_uses_defaults(
@@ -97,3 +100,34 @@ async def test_broken_settings_file_is_a_warning_in_the_app(tmp_path: Path) -> N
         await pilot.pause()
         assert any("Ignored the settings" in n.message for n in app._notifications)
         assert app.bell_on
+
+
+def test_notify_and_checkin_round_trip_and_default() -> None:
+    assert Settings().notify == "auto" and Settings().checkin is True
+
+
+def test_unknown_keys_survive_a_save(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text('notify = "osc99"\ncheckin = false\nfuture = "kept"\n[later]\nx = 1\n')
+    loaded, warning = load_settings(path)
+    assert warning is None
+    assert (loaded.notify, loaded.checkin) == ("osc99", False)
+    save_settings(loaded, path)
+    again, _ = load_settings(path)
+    assert again == loaded
+    assert dict(again.others) == {"future": "kept", "later": {"x": 1}}
+
+
+async def test_saving_one_setting_keeps_all_the_others(tmp_path: Path) -> None:
+    """Before: the app rebuilt the file from the theme and the bell alone."""
+    (tmp_path / "config").mkdir()
+    path = tmp_path / "config" / "settings.toml"
+    path.write_text('notify = "osc777"\ncheckin = false\nfuture = 3\n')
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.set_bell(False)
+        await pilot.pause()
+    saved, _ = load_settings(path)
+    assert (saved.bell, saved.notify, saved.checkin) == (False, "osc777", False)
+    assert dict(saved.others) == {"future": 3}

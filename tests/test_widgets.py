@@ -11,8 +11,9 @@ from textual.widgets import Digits
 
 from tui import terminal
 from tui.ui.screens.player import SessionScreen
-from tui.ui.widgets.ascii_digits import AsciiDigits, ascii_figures
+from tui.ui.widgets.ascii_digits import ascii_figures
 from tui.ui.widgets.bar import AsciiBlockBar, BlockBar, QuietProgressBar
+from tui.ui.widgets.big_clock import BigClock, read_clock
 
 
 def cells(bar: BlockBar, width: int = 10) -> list[tuple[str, bool]]:
@@ -103,12 +104,16 @@ async def test_ascii_terminal_gets_ascii_figures(tmp_path: Path) -> None:
         assert isinstance(screen, SessionScreen)
         assert app.has_class("-ascii")
         assert not screen.query(Digits)
-        figures = screen.query_one("#countdown", AsciiDigits)
+        figures = screen.query_one("#countdown", BigClock)
         assert figures.value == "2"
+        rows = figures.rows()
+        assert "".join(rows).isascii() and "#" in "".join(rows)
+        assert read_clock(rows) == "2"
         clock.advance(1.0)
         screen.catch_up()
         await pilot.pause()
         assert figures.value == "1"
+        assert read_clock(figures.rows()) == "1"
 
 
 async def test_footer_is_refreshed_only_when_the_keys_change(
@@ -141,3 +146,30 @@ async def test_countdown_and_phase_stay_on_screen(tmp_path: Path, size: tuple[in
         for selector in ("#countdown", "#phase-name"):
             region = screen.query_one(selector).region
             assert region.height > 0 and whole.contains_region(region), (selector, region)
+
+
+async def test_times_line_changes_every_second_without_a_layout_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A layout pass every second cost CPU in a hold: the line's length hardly ever changes."""
+    clock = ManualClock()
+    app = make_app(tmp_path, start_routine="short", clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        times = screen.query_one("#times")
+        layouts: list[bool] = []
+        refresh = times.refresh
+
+        def noted(*regions: object, layout: bool = False, **kwargs: object) -> object:
+            layouts.append(layout)
+            return refresh(*regions, layout=layout, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(times, "refresh", noted)
+        for _ in range(3):
+            clock.advance(1.0)
+            screen.catch_up()
+        await pilot.pause()
+        assert layouts and not any(layouts)
+        assert "Elapsed 0:03" in str(times.render())

@@ -1,20 +1,31 @@
-"""The few settings the app remembers between runs, in settings.toml, written atomically."""
+"""The few settings the app remembers between runs, in settings.toml, written atomically.
+
+Keys this version does not know (written by a newer one, or by hand) are kept as they are:
+saving one setting never drops another."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 import tomllib
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 
 import tomli_w
+
+NOTIFY_MODES = ("off", "auto", "osc9", "osc777", "osc99")
+KNOWN_KEYS = ("theme", "bell", "notify", "checkin")
 
 
 @dataclass(frozen=True)
 class Settings:
     theme: str | None = None
     bell: bool = True
+    notify: str = "auto"  # desktop notifications: one of NOTIFY_MODES
+    checkin: bool = True  # ask "How is your back?" before and after a session
+    others: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def load_settings(path: Path) -> tuple[Settings, str | None]:
@@ -25,25 +36,36 @@ def load_settings(path: Path) -> tuple[Settings, str | None]:
         return Settings(), None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         return Settings(), f"Ignored the settings in {path} ({error}); using the defaults."
-    settings = Settings()
+    others = {key: value for key, value in data.items() if key not in KNOWN_KEYS}
+    settings = Settings(others=MappingProxyType(others))
     problems = []
     theme = data.get("theme")
     if isinstance(theme, str) and theme:
         settings = replace(settings, theme=theme)
     elif theme is not None:
         problems.append("theme must be a theme name")
-    bell = data.get("bell")
+    bell, checkin = data.get("bell"), data.get("checkin")
     if isinstance(bell, bool):
         settings = replace(settings, bell=bell)
     elif bell is not None:
         problems.append("bell must be true or false")
+    if isinstance(checkin, bool):
+        settings = replace(settings, checkin=checkin)
+    elif checkin is not None:
+        problems.append("checkin must be true or false")
+    notify = data.get("notify")
+    if isinstance(notify, str) and notify in NOTIFY_MODES:
+        settings = replace(settings, notify=notify)
+    elif notify is not None:
+        problems.append(f"notify must be one of {', '.join(NOTIFY_MODES)}")
     warning = f"Ignored part of {path}: {'; '.join(problems)}." if problems else None
     return settings, warning
 
 
 def save_settings(settings: Settings, path: Path) -> None:
     """Write the settings atomically: a reader sees the old file or the new, never half."""
-    data: dict[str, object] = {"bell": settings.bell}
+    data: dict[str, object] = dict(settings.others)
+    data.update(bell=settings.bell, notify=settings.notify, checkin=settings.checkin)
     if settings.theme:
         data["theme"] = settings.theme
     write_atomically(path, tomli_w.dumps(data).encode())

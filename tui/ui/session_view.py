@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from tui.core.engine import Progress, Session
-from tui.core.plan import Kind, Segment
+from tui.core.figure import mirror
+from tui.core.model import Phase
+from tui.core.plan import Kind, Plan, Segment
 from tui.core.timefmt import format_clock, format_duration
 
 
@@ -80,6 +82,40 @@ def times_text(session: Session, progress: Progress) -> str:
     return times
 
 
+def current_phase(plan: Plan, segment: Segment) -> Phase | None:
+    """The phase a work segment plays; for a get-ready, a rest or a switch, the first phase
+    of the exercise coming up, whose position the person is getting into."""
+    if segment.kind is not Kind.WORK:
+        exercise = segment.upcoming or segment.exercise
+        return exercise.phases[0] if exercise.phases else None
+    first = segment.index
+    while first > 0 and _same_rep(plan.segments[first - 1], segment):
+        first -= 1
+    phases = segment.exercise.phases
+    return phases[segment.index - first] if segment.index - first < len(phases) else None
+
+
+def _same_rep(other: Segment, segment: Segment) -> bool:
+    return other.kind is Kind.WORK and (
+        other.step_index,
+        other.set_number,
+        other.rep_number,
+        other.side,
+    ) == (segment.step_index, segment.set_number, segment.rep_number, segment.side)
+
+
+def figure_text(plan: Plan, segment: Segment) -> str:
+    """The drawing to show now ("" for none), mirrored on the second side of a sided step."""
+    phase = current_phase(plan, segment)
+    figure = (phase.figure or "") if phase is not None else ""
+    if not figure or segment.side is None:
+        return figure
+    sides = plan.routine.steps[segment.step_index].sides
+    if segment.side in sides and sides.index(segment.side) % 2 == 1:
+        return mirror(figure)
+    return figure
+
+
 def quantize(fraction: float, cells: int) -> float:
     """Round to a bar's half cells, so a bar only redraws when a cell changes."""
     steps = max(1, cells) * 2
@@ -107,6 +143,8 @@ class SessionView:
     times: str
     guidance: str
     next_up: str
+    figure: str
+    caution: str
     phase_bar: float
     exercise_bar: float
     session_bar: float
@@ -120,7 +158,9 @@ class SessionView:
         ]
 
 
-def session_view(session: Session, cells: BarCells) -> SessionView:
+def session_view(session: Session, cells: BarCells, caution_at: int | None = None) -> SessionView:
+    """The view now; the routine's caution shows while segment `caution_at` plays (the
+    session's first get-ready, or the segment a resumed session starts from)."""
     progress = session.progress()
     segment = progress.segment
     return SessionView(
@@ -132,6 +172,8 @@ def session_view(session: Session, cells: BarCells) -> SessionView:
         times=times_text(session, progress),
         guidance=guidance_text(segment),
         next_up=next_text(session),
+        figure=figure_text(session.plan, segment),
+        caution=session.plan.routine.caution if session.index == caution_at else "",
         phase_bar=quantize(progress.phase, cells.phase),
         exercise_bar=quantize(progress.exercise, cells.exercise),
         session_bar=quantize(progress.session, cells.session),

@@ -1,4 +1,5 @@
-"""The live session: what to do now, the countdown in big digits, bars, and what comes next.
+"""The live session: what to do now, the countdown as big as the screen allows, a figure of
+the position, bars, and what comes next.
 
 The screen wakes when what it shows changes (the next whole second of the countdown), not on a
 fixed tick, and writes a widget only when its text does: over SSH every redraw costs bytes.
@@ -6,33 +7,35 @@ fixed tick, and writes a widget only when its text does: over SSH every redraw c
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Center, Horizontal, Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Digits, Footer, Header, Label, Static
+from textual.widgets import Footer, Header, Label, Static
 
 from tui.core.engine import (
     ADJUST_STEP,
-    Countdown,
     Event,
-    SegmentStarted,
     Session,
     SessionEnded,
 )
-from tui.ui import messages
+from tui.ui import cues, messages
 from tui.ui.session_view import BarCells, SessionView, session_view
-from tui.ui.widgets.ascii_digits import AsciiDigits
 from tui.ui.widgets.bar import QuietProgressBar
+from tui.ui.widgets.big_clock import BigClock
+from tui.ui.widgets.figure_view import FigureView
 
 if TYPE_CHECKING:
     from tui.store.recorder import Recorder
 
 WAKE_MARGIN = 0.004  # wake just after the second turns, never just before it
 FLASH_SECONDS = 0.25
+FIGURE_BESIDE_COLUMNS = 100  # room for the figure beside the clock
+FIGURE_UNDER_ROWS = 32  # else room for it under the phase name, the clock keeping its size
 
 # Which widget shows which field of the view.
 TEXT_WIDGETS = {
@@ -44,12 +47,19 @@ TEXT_WIDGETS = {
     "times": "times",
     "guidance": "guidance",
     "next_up": "next",
+    "caution": "caution",
 }
 BAR_WIDGETS = {
     "phase_bar": "phase-bar",
     "exercise_bar": "exercise-bar",
     "session_bar": "session-bar",
 }
+
+
+def write_to_terminal(app: App[object], data: str) -> None:
+    """Write an escape sequence straight to the terminal, the way `App.bell` writes its BEL."""
+    if not app.is_headless and app._driver is not None:
+        app._driver.write(data)
 
 
 class SessionScreen(Screen[None]):
@@ -69,6 +79,7 @@ class SessionScreen(Screen[None]):
         Binding("minus", "adjust(-5)", "-5s", tooltip="Take 5 seconds off this segment"),
         Binding("b", "set_bell(False)", "Bell on", tooltip="The bell is on: b turns it off"),
         Binding("b", "set_bell(True)", "Bell off", tooltip="The bell is off: b turns it on"),
+        Binding("i", "card", "Card", tooltip="The exercise card: setup, cues, figures", show=False),
         Binding("q", "stop", "Stop", tooltip="Stop the session (asks first)"),
         Binding("escape", "stop", show=False),
     ]
@@ -80,6 +91,8 @@ class SessionScreen(Screen[None]):
         *,
         bell_on: bool = True,
         ascii_only: bool = False,
+        notify: str = "off",
+        env: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.session = session
@@ -89,7 +102,14 @@ class SessionScreen(Screen[None]):
         self.title = session.plan.routine.name
         self._view: SessionView | None = None
         self._texts: dict[str, Static] = {}
-        self._countdown: Digits | AsciiDigits | None = None
+        self._countdown: BigClock | None = None
+        self._figures: tuple[FigureView, ...] = ()
+        # The caution shows at the segment the session starts from: its first get-ready, or
+        # where a resumed session picks up.
+        self._caution_at = session.index
+        environ = os.environ if env is None else env
+        self._notify_protocol = cues.notify_protocol(notify, environ)
+        self._in_tmux = bool(environ.get("TMUX"))
         self._bars: dict[str, QuietProgressBar] = {}
         self._timer: Timer | None = None
         self._was_running_before_dialog = False
@@ -102,10 +122,13 @@ class SessionScreen(Screen[None]):
                 yield Label(id="exercise-name", markup=False)
                 yield Label(id="position", markup=False)
             yield Label(id="phase-name", markup=False)
-            with Vertical(id="clock-box"):
-                with Center():
-                    yield AsciiDigits(id="countdown") if self.ascii_only else Digits(id="countdown")
-                yield Label(id="state")
+            yield Static(id="caution", markup=False)
+            yield FigureView(id="figure-under", classes="figure")
+            with Horizontal(id="clock-row"):
+                with Vertical(id="clock-box"):
+                    yield BigClock(ascii_only=self.ascii_only, id="countdown")
+                    yield Label(id="state")
+                yield FigureView(id="figure-beside", classes="figure")
             with Vertical(id="bars"):
                 for name in ("phase", "exercise", "session"):
                     with Horizontal(classes="bar-row"):
@@ -124,9 +147,8 @@ class SessionScreen(Screen[None]):
             for field, id_ in TEXT_WIDGETS.items()
             if field != "countdown"
         }
-        countdown = self.query_one("#countdown")
-        assert isinstance(countdown, Digits | AsciiDigits)
-        self._countdown = countdown
+        self._countdown = self.query_one("#countdown", BigClock)
+        self._figures = tuple(self.query(FigureView))
         self._bars = {
             field: self.query_one(f"#{id_}", QuietProgressBar) for field, id_ in BAR_WIDGETS.items()
         }
@@ -179,8 +201,8 @@ class SessionScreen(Screen[None]):
             warning = self.recorder.record(self.session, events)
             if warning:
                 self.notify(warning, severity="warning", timeout=10, markup=False)
-        if any(isinstance(e, SegmentStarted | Countdown) for e in events):
-            self._cue()
+        if events:
+            self._cue(cues.cue_for(events, self.session))
         self._refresh_keys()
         self._draw()
         if any(isinstance(e, SessionEnded) for e in events):
@@ -190,10 +212,18 @@ class SessionScreen(Screen[None]):
             return
         self._schedule()
 
-    def _cue(self) -> None:
-        if not self.bell_on:
+    def _cue(self, cue: cues.Cue) -> None:
+        if cue.notification and self._notify_protocol:
+            sequence = cues.notification_sequence(
+                self._notify_protocol, cue.notification, tmux=self._in_tmux
+            )
+            write_to_terminal(self.app, sequence)
+        if not cue.bells or not self.bell_on:
             return
         self.app.bell()
+        # The app's timers, not the screen's: the last bells of the end ring over the summary.
+        for later in range(1, cue.bells):
+            self.app.set_timer(cues.BELL_GAP * later, self.app.bell)
         box = self.query_one("#clock-box")
         box.add_class("-flash")
         self.set_timer(FLASH_SECONDS, lambda: box.remove_class("-flash"))
@@ -214,18 +244,41 @@ class SessionScreen(Screen[None]):
 
     def _draw(self) -> None:
         cells = BarCells(*(bar.size.width for bar in self._bars.values()))
-        view = session_view(self.session, cells)
+        view = session_view(self.session, cells, self._caution_at)
         for field in view.changed_fields(self._view):
             value = getattr(view, field)
             if field in self._bars:
                 self._bars[field].update(progress=value)
             elif field == "countdown" and self._countdown is not None:
                 self._countdown.update(value)
+            elif field == "figure":
+                for figure in self._figures:
+                    figure.show(value)
+                self._place_figure(value)
+            elif field == "times":
+                # It changes every second, its length hardly ever: a layout pass only then
+                # (CPU in a hold), and a box as wide as the text (bytes).
+                before = self._view.times if self._view is not None else ""
+                self._texts[field].update(value, layout=len(value) != len(before))
             else:
                 self._texts[field].update(value)
+                if field == "caution":
+                    self.set_class(bool(value), "-caution")
+                elif field == "state":
+                    self.set_class(not value, "-no-state")
         self._view = view
         self.set_class(self.session.paused, "-paused")
         self.set_class(self.session.waiting, "-waiting")
+
+    def _place_figure(self, figure: str) -> None:
+        """Beside the clock where the screen is wide; else under the phase name where it is
+        tall; else nowhere, and the clock keeps its room."""
+        width, height = self.size
+        beside = bool(figure) and width >= FIGURE_BESIDE_COLUMNS
+        under = bool(figure) and not beside and height >= FIGURE_UNDER_ROWS
+        self.query_one("#figure-beside").display = beside
+        self.query_one("#figure-under").display = under
+        self.set_class(beside, "-figure-beside")
 
     def on_resize(self) -> None:
         self._view = None
@@ -278,6 +331,13 @@ class SessionScreen(Screen[None]):
         self.bell_on = on
         self._refresh_keys()
         self.post_message(messages.BellToggled(on))
+
+    def action_card(self) -> None:
+        """The card of the exercise being done, or got ready for; the session pauses under it."""
+        from tui.ui.screens.exercise_card import ExerciseCardScreen
+
+        segment = self.session.segment
+        self.app.push_screen(ExerciseCardScreen(segment.upcoming or segment.exercise))
 
     def action_stop(self) -> None:
         from tui.ui.screens.confirm import ConfirmScreen

@@ -1,0 +1,71 @@
+"""`i`: an exercise's card, everything the routine file says about it on one page: the setup,
+the cues, the notes and a figure of every phase, side by side where they fit.
+
+Opened over a session it pauses it, as every screen on top does. Everything on it comes from
+the routine file, so it is built from `rich.text.Text` and never read as markup."""
+
+from __future__ import annotations
+
+from rich.columns import Columns
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui.core.model import Exercise
+
+
+def card_sections(exercise: Exercise) -> list[tuple[str, RenderableType]]:
+    """(heading, body) of each part the exercise has; parts it leaves out are not shown."""
+    sections: list[tuple[str, RenderableType]] = []
+    if exercise.setup:
+        sections.append(("Setup", Text(exercise.setup)))
+    if exercise.cues:
+        sections.append(("Cues", Text("\n".join(f"• {cue}" for cue in exercise.cues))))
+    if exercise.notes:
+        sections.append(("Notes", Text(exercise.notes)))
+    figures = [phase_figure(phase.name, phase.figure or "") for phase in exercise.phases]
+    if any(phase.figure for phase in exercise.phases):
+        # Columns wraps the figures onto more rows where the card is narrow.
+        sections.append(("Phases", Columns(figures, padding=(1, 3))))
+    else:
+        phases = Text("\n".join(f"• {phase.name}" for phase in exercise.phases))
+        sections.append(("Phases", phases))
+    return sections
+
+
+def phase_figure(name: str, figure: str) -> RenderableType:
+    """One phase: its name over its drawing (the drawing never wraps: it would break)."""
+    title = Text(name, style="bold")
+    if not figure:
+        return Group(title, Text("(no figure)", style="dim"))
+    return Group(title, Text(figure, no_wrap=True, overflow="crop", end=""))
+
+
+class ExerciseCardScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("i", "close", "Close", show=False),
+        Binding("q", "close", "Close", show=False),
+    ]
+
+    def __init__(self, exercise: Exercise) -> None:
+        super().__init__()
+        self.exercise = exercise
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="card-box") as box:
+            box.border_title = Text(self.exercise.name)
+            box.border_subtitle = "Esc to close"
+            for heading, body in card_sections(self.exercise):
+                yield Static(Text(heading), classes="card-heading")
+                yield Static(body, classes="card-body")
+
+    def on_mount(self) -> None:
+        self.query_one("#card-box").focus()
+
+    def action_close(self) -> None:
+        self.dismiss()

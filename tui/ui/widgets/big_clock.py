@@ -1,0 +1,250 @@
+"""The countdown, drawn as large as its box allows, to be read from a mat two metres away.
+
+Each character is a 3x5 bitmap scaled by whole factors. With block cells a screen cell holds
+two pixel rows (`▀`, `▄`, `█`), which doubles the height the font can reach; in ASCII mode a
+pixel is a run of whole `#` cells. Pixels are kept about square to the eye (a cell is about
+twice as tall as it is wide) and never more than twice as tall as wide, so a narrow box gives
+thinner, not taller, figures. Where not even the smallest size fits, the text is one row.
+
+Over SSH every redraw costs bytes: the rows are worked out once per (text, size, style), and a
+new second repaints only the cells that differ from the last one.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
+
+FONT_ROWS = 5
+FONT: dict[str, tuple[str, ...]] = {
+    "0": ("###", "# #", "# #", "# #", "###"),
+    "1": (" # ", "## ", " # ", " # ", "###"),
+    "2": ("###", "  #", "###", "#  ", "###"),
+    "3": ("###", "  #", "###", "  #", "###"),
+    "4": ("# #", "# #", "###", "  #", "  #"),
+    "5": ("###", "#  ", "###", "  #", "###"),
+    "6": ("###", "#  ", "###", "# #", "###"),
+    "7": ("###", "  #", "  #", "  #", "  #"),
+    "8": ("###", "# #", "###", "# #", "###"),
+    "9": ("###", "# #", "###", "  #", "###"),
+    "-": ("   ", "   ", "###", "   ", "   "),
+    ":": (" ", "#", " ", "#", " "),
+    " ": ("   ",) * FONT_ROWS,
+}
+BLOCKS = {(False, False): " ", (True, False): "▀", (False, True): "▄", (True, True): "█"}
+ASCII_CELL = "#"
+LIT_CELLS = frozenset("▀▄█#")
+PLAIN_COUNTDOWN = re.compile(r"^(--|\d+(:\d\d)*)$")
+
+
+def pixel_rows(text: str) -> list[str]:
+    """`text` in the font at scale 1: FONT_ROWS strings of `#` and space, glyphs one pixel
+    apart. Characters the font lacks are blanks."""
+    glyphs = [FONT.get(char, FONT[" "]) for char in text]
+    return [" ".join(glyph[row] for glyph in glyphs) for row in range(FONT_ROWS)]
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Cells across per pixel, and pixel rows (half cells in block mode, cells in ASCII) down."""
+
+    across: int
+    down: int
+
+
+def choose_scale(text: str, width: int, height: int, ascii_only: bool) -> Scale | None:
+    """The largest scale at which `text` fits `width` x `height` cells; None if none does.
+
+    Height is what reads from across a room, so the tallest scale wins; the width then makes
+    pixels as wide as tall to the eye, or thinner where the box is narrow (down to half)."""
+    columns = len(pixel_rows(text)[0])
+    rows_per_cell = 1 if ascii_only else 2
+    max_across = width // columns if columns else 0
+    max_down = height * rows_per_cell // FONT_ROWS
+    if max_across < 1 or max_down < 1:
+        return None
+    # How tall a pixel looks, in cell widths, for each pixel row it spans.
+    look = 2 if ascii_only else 1
+    down = min(max_down, (2 * max_across) // look)
+    if down < 1:
+        return None
+    across = min(max_across, max(1, down * look))
+    return Scale(across, down)
+
+
+def render_rows(text: str, width: int, height: int, ascii_only: bool) -> list[str]:
+    """The clock as `height` rows of `width` cells, the figures centred; one row of plain
+    text in the middle when even the smallest figures do not fit."""
+    return list(_rows(text, width, height, ascii_only))
+
+
+@functools.lru_cache(maxsize=16)  # a new second is diffed against the last, then drawn
+def _rows(text: str, width: int, height: int, ascii_only: bool) -> tuple[str, ...]:
+    scale = choose_scale(text, width, height, ascii_only)
+    if scale is None:
+        return tuple(_centred([text[:width]], width, height))
+    pixels = [
+        "".join(char * scale.across for char in row)
+        for row in pixel_rows(text)
+        for _ in range(scale.down)
+    ]
+    if ascii_only:
+        lines = [row.replace("#", ASCII_CELL) for row in pixels]
+    else:
+        if len(pixels) % 2:
+            pixels.append(" " * len(pixels[0]))
+        lines = [
+            "".join(
+                BLOCKS[top == "#", bottom == "#"] for top, bottom in zip(upper, lower, strict=True)
+            )
+            for upper, lower in zip(pixels[::2], pixels[1::2], strict=True)
+        ]
+    return tuple(_centred(lines, width, height))
+
+
+def _centred(lines: list[str], width: int, height: int) -> list[str]:
+    top = max(0, (height - len(lines)) // 2)
+    blank = " " * width
+    body = [line.center(width)[:width] for line in lines[:height]]
+    return [blank] * top + body + [blank] * (height - top - len(body))
+
+
+def digit_rows(rows: list[str]) -> int:
+    """How many of these screen rows hold a cell of the big figures."""
+    return sum(1 for row in rows if LIT_CELLS.intersection(row))
+
+
+def read_clock(rows: list[str]) -> str | None:
+    """The text big figures show in these screen rows (a screenshot, a pty's display), or
+    None: the inverse of `render_rows`, for tests and benchmarks that read a screen."""
+    grid = _lit_pixels(rows)
+    if grid is None:  # too small for figures: the text itself, on a row of its own
+        return next((row.strip() for row in rows if PLAIN_COUNTDOWN.match(row.strip())), None)
+    across = _run_unit([tuple(row[x] for row in grid) for x in range(len(grid[0]))])
+    down = _run_unit(grid)
+    small = [row[::across] for row in grid[::down]]
+    if len(small) == 1:  # only the middle row is lit: dashes alone
+        small = [[False] * len(small[0])] * 2 + small + [[False] * len(small[0])] * 2
+    if len(small) != FONT_ROWS:
+        return None
+    return _read_glyphs(["".join("#" if lit else " " for lit in row) for row in small])
+
+
+def _lit_pixels(rows: list[str]) -> list[list[bool]] | None:
+    """The lit pixels of the rows, cropped to the figures."""
+    ascii_mode = any("#" in row for row in rows)
+    pixels: list[list[bool]] = []
+    for row in rows:
+        if ascii_mode:
+            pixels.append([char == "#" for char in row])
+        else:
+            pixels.append([char in "▀█" for char in row])
+            pixels.append([char in "▄█" for char in row])
+    lit = [y for y, row in enumerate(pixels) if any(row)]
+    if not lit:
+        return None
+    columns = [x for row in pixels for x, on in enumerate(row) if on]
+    left, right = min(columns), max(columns) + 1
+    return [row[left:right] + [False] * (right - len(row)) for row in pixels[lit[0] : lit[-1] + 1]]
+
+
+def _run_unit(lines: list[list[bool]] | list[tuple[bool, ...]]) -> int:
+    """The scale: the greatest common divisor of the runs of identical lines."""
+    runs: list[int] = []
+    for index, line in enumerate(lines):
+        if index and line == lines[index - 1]:
+            runs[-1] += 1
+        else:
+            runs.append(1)
+    return math.gcd(*runs)
+
+
+def _read_glyphs(rows: list[str]) -> str | None:
+    text, x, width = "", 0, len(rows[0])
+    by_shape = {glyph: char for char, glyph in FONT.items() if char != " "}
+    while x < width:
+        for glyph, char in by_shape.items():
+            size = len(glyph[0])
+            if tuple(row[x : x + size] for row in rows) == glyph:
+                text, x = text + char, x + size + 1
+                break
+        else:
+            return None
+    return text
+
+
+class BigClock(Widget):
+    """The countdown text ("8", "1:05", "--") as big figures filling the widget."""
+
+    DEFAULT_CSS = """
+    BigClock {
+        width: 1fr;
+        height: 1fr;
+    }
+    """
+
+    def __init__(self, value: str = "", *, ascii_only: bool = False, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.value = value
+        self.ascii_only = ascii_only
+        self._key: tuple[str, int, int, Style] | None = None
+        self._rows: list[str] = []
+        self._strips: list[Strip] = []
+
+    def update(self, value: str) -> None:
+        """Show `value`, repainting only the cells whose figures changed."""
+        if value == self.value:
+            return
+        width, height = self.size
+        before = self._rows if self._key and self._key[1:3] == (width, height) else None
+        self.value = value
+        if before is None:
+            self.refresh()
+            return
+        after = self.rows()
+        changed = [
+            _changed_span(old, new, y)
+            for y, (old, new) in enumerate(zip(before, after, strict=False))
+        ]
+        regions = [region for region in changed if region is not None]
+        if regions:
+            self.refresh(*regions)
+
+    def rows(self) -> list[str]:
+        """What the widget shows at its present size, as text rows."""
+        width, height = self.size
+        return render_rows(self.value, width, height, self.ascii_only)
+
+    def render_line(self, y: int) -> Strip:
+        strips = self._current_strips()
+        if 0 <= y < len(strips):
+            return strips[y]
+        return Strip.blank(self.size.width, self.rich_style)
+
+    def _current_strips(self) -> list[Strip]:
+        width, height = self.size
+        style = self.rich_style
+        key = (self.value, width, height, style)
+        if key != self._key:
+            self._key = key
+            self._rows = render_rows(self.value, width, height, self.ascii_only)
+            self._strips = [Strip([Segment(row, style)], width) for row in self._rows]
+        return self._strips
+
+
+def _changed_span(old: str, new: str, y: int) -> Region | None:
+    """The stretch of row `y` in which `new` differs from `old`, as a region to repaint."""
+    differ = [x for x, (a, b) in enumerate(zip(old, new, strict=False)) if a != b]
+    if len(old) != len(new):
+        differ.append(min(len(old), len(new)))
+    if not differ:
+        return None
+    return Region(differ[0], y, max(1, differ[-1] + 1 - differ[0]), 1)
