@@ -10,7 +10,6 @@ The `/proc` readers give a process's peak resident memory and CPU time (Linux on
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
 import signal
@@ -24,6 +23,12 @@ from pathlib import Path
 
 import pexpect
 import pyte
+
+# The countdown is read off the screen by tests/ptyscreen.py, shared with the pty tests.
+REPO = Path(__file__).resolve().parents[1]
+for _folder in (str(REPO), str(REPO / "tests")):
+    if _folder not in sys.path:
+        sys.path.append(_folder)
 
 SYNC_QUERY = b"\x1b[?2026$p"  # DECRQM: does the terminal support synchronized output?
 SYNC_ANSWER = b"\x1b[?2026;2$y"  # DECRPM: yes (currently reset)
@@ -240,71 +245,6 @@ def cpu_seconds(pid: int) -> float:
     fields = stat[stat.rindex(")") + 2 :].split()  # the name in parentheses may hold spaces
     utime, stime = int(fields[11]), int(fields[12])  # fields 14 and 15 of proc(5)
     return (utime + stime) / CLOCK_TICKS
-
-
-# -- reading backtone's countdown (Textual's 3x3 Digits) off the screen ------------------------
-
-
-@functools.cache
-def _glyph_tables() -> tuple[dict[tuple[str, str, str], str], ...]:
-    """Textual's Digits fonts (bold and plain), as 3x3 glyph -> character."""
-    from textual.renderables import digits as font
-
-    tables = []
-    for rows in (font.DIGITS3X3_BOLD, font.DIGITS3X3):
-        table: dict[tuple[str, str, str], str] = {}
-        for number, character in enumerate(font.DIGITS):
-            glyph = tuple(rows[number * 3 + i].ljust(3) for i in range(3))
-            table.setdefault((glyph[0], glyph[1], glyph[2]), character)
-        tables.append(table)
-    return tuple(tables)
-
-
-def read_countdown(text: str) -> str | None:
-    """What the big digits in the first rounded box on screen show ("59", "1:00"), or None.
-
-    On backtone's session screen that box is the countdown's (#clock-box).
-    """
-    lines = text.splitlines()
-    for top, line in enumerate(lines):
-        left = line.find("╭")
-        if left < 0:
-            continue
-        right = line.find("╮", left)
-        inner: list[str] = []
-        for row in lines[top + 1 :]:
-            if row[left : left + 1] == "╰":
-                break
-            inner.append(row[left + 1 : right] if right > left else row[left + 1 :])
-        for start in range(len(inner) - 2):
-            window = inner[start : start + 3]
-            if any(row.strip() for row in window):
-                decoded = _decode(window)
-                if decoded is not None:
-                    return decoded
-        return None
-    return None
-
-
-def _decode(window: list[str]) -> str | None:
-    """Three screen rows as Digits glyphs, 3 cells each, with nothing else beside them."""
-    first = min(len(row) - len(row.lstrip()) for row in window if row.strip())
-    last = max(len(row.rstrip()) for row in window)
-    padded = [row.ljust(last + 3) for row in window]
-    for table in _glyph_tables():
-        for offset in range(max(0, first - 2), first + 1):  # "1" starts with blank cells
-            text, position = "", offset
-            while position < last:
-                cell = tuple(row[position : position + 3] for row in padded)
-                character = table.get((cell[0], cell[1], cell[2]))
-                if character is None:
-                    break
-                text += character
-                position += 3
-            else:
-                if text.strip():
-                    return text.strip()
-    return None
 
 
 # -- figures -----------------------------------------------------------------------------------

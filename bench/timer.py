@@ -51,9 +51,7 @@ from _pty import (
     spread,
     write_minimal_app,
 )
-from _pty import read_countdown as read_digits
-
-from tui.ui.widgets.big_clock import read_clock
+from ptyscreen import read_countdown
 
 DRIFT_RUNS = (10, 60, 10, 60, 10, 60)  # three of each, alternating (median and spread)
 HOLD_SECONDS = 60
@@ -107,23 +105,6 @@ steps = [{{ exercise = "still", reps = 1 }}]
 
 REP = re.compile(r"Rep (\d+)/(\d+)")
 NO_CHECKIN = "checkin = false\n"  # no "How is your back?" before a timed run
-
-
-def read_countdown(text: str) -> str | None:
-    """The countdown on screen: backtone's big clock, inside the first rounded box (its
-    #clock-box), or else Textual's Digits (the minimal app's)."""
-    lines = text.splitlines()
-    for top, line in enumerate(lines):
-        left, right = line.find("╭"), line.find("╮")
-        if left < 0 or right < left:
-            continue
-        inner = []
-        for row in lines[top + 1 :]:
-            if row[left : left + 1] == "╰":
-                break
-            inner.append(row[left + 1 : right])
-        return read_clock(inner) or read_digits(text)
-    return read_digits(text)
 
 
 def backtone_env(root: Path, tag: str, colour: str = "") -> dict[str, str]:

@@ -1,5 +1,7 @@
 """Running the installed `backtone` in a pseudo-terminal and reading its screen with pyte.
 
+The countdown is read off the screen by ptyscreen.py, which the benchmarks share.
+
 `Terminal` spawns the real command under pexpect, feeds every byte it writes into a pyte
 screen, and lets a test wait for text to appear (never a bare sleep), press keys, resize the
 terminal and read the process's exit status or the signal that ended it.
@@ -7,7 +9,6 @@ terminal and read the process's exit status or the signal that ended it.
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
 import signal
@@ -238,74 +239,3 @@ def wait_for_all(waits: Sequence[tuple[Terminal, str]], timeout: float = DEFAULT
             raise AssertionError(f"timed out after {timeout:g} s; screens:\n{screens}")
         for term, _text in waits:
             term.pump(SETTLE_SECONDS)
-
-
-# -- the countdown in Textual's 3x3 Digits font ------------------------------------------------
-
-
-@functools.cache
-def _glyph_tables() -> tuple[dict[tuple[str, str, str], str], ...]:
-    """Textual's Digits fonts (bold and plain), as 3x3 glyph -> character."""
-    from textual.renderables import digits as font
-
-    tables = []
-    for rows in (font.DIGITS3X3_BOLD, font.DIGITS3X3):
-        table = {}
-        for number, character in enumerate(font.DIGITS):
-            glyph = tuple(rows[number * 3 + i].ljust(3) for i in range(3))
-            table.setdefault((glyph[0], glyph[1], glyph[2]), character)
-        tables.append(table)
-    return tuple(tables)
-
-
-def clock_rows(display: str) -> list[str] | None:
-    """The rows inside the countdown's box (the first rounded box on screen), borders cut off."""
-    lines = display.splitlines()
-    for top, line in enumerate(lines):
-        left = line.find("╭")
-        if left < 0:
-            continue
-        right = line.find("╮", left)
-        inner: list[str] = []
-        for row in lines[top + 1 :]:
-            if row[left : left + 1] == "╰":
-                return inner
-            inner.append(row[left + 1 : right] if right > left else row[left + 1 :])
-        return None
-    return None
-
-
-def read_countdown(display: str) -> str | None:
-    """The text the big Digits show ("12", "1:05"), decoded from the screen, or None."""
-    rows = clock_rows(display)
-    if rows is None:
-        return None
-    for start in range(len(rows) - 2):
-        window = rows[start : start + 3]
-        if not any(row.strip() for row in window):
-            continue
-        text = _decode(window)
-        if text is not None:
-            return text
-    return None
-
-
-def _decode(window: list[str]) -> str | None:
-    """Three screen rows as Digits glyphs, 3 cells each, with nothing else beside them."""
-    first = min(len(row) - len(row.lstrip()) for row in window if row.strip())
-    last = max(len(row.rstrip()) for row in window)
-    padded = [row.ljust(last + 3) for row in window]
-    for table in _glyph_tables():
-        for offset in range(max(0, first - 2), first + 1):
-            text, position = "", offset
-            while position < last:
-                cell = tuple(row[position : position + 3] for row in padded)
-                character = table.get((cell[0], cell[1], cell[2]))
-                if character is None:
-                    break
-                text += character
-                position += 3
-            else:
-                if text.strip():
-                    return text.strip()
-    return None

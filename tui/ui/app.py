@@ -161,7 +161,7 @@ class BacktoneApp(App[None]):
             return False
         for row in orphans:
             plan = plan_to_resume(self.book, row.routine_id, row.routine_digest, row.levels)
-            answer = await self.push_screen_wait(ResumeScreen(row, resumable=plan is not None))
+            answer = await self.push_screen_wait(ResumeScreen(row, plan))
             if answer is ResumeAnswer.RESUME and plan is not None and store.claim(row.id):
                 session, recorder = resume_session(store, row, plan, self.clock)
                 self._pain_before = row.pain_before

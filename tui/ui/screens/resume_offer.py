@@ -10,8 +10,23 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tui.core.plan import Plan
 from tui.core.timefmt import format_duration
+from tui.store.export import started_text
 from tui.store.rows import SessionRow
+
+
+def where_it_stopped(row: SessionRow, plan: Plan | None) -> str:
+    """ "Six lifts, started 2026-11-25 07:00, stopped at Lift, Rep 3/6, after 0:07 of
+    exercise": what the person was doing, not a segment number."""
+    at = ""
+    if plan is not None and 0 <= row.current_segment < len(plan.segments):
+        segment = plan.segments[row.current_segment]
+        at = f" at {segment.exercise.name}, {segment.position},"
+    return (
+        f"{row.routine_name}, started {started_text(row.started_at)}, stopped{at} after "
+        f"{format_duration(row.active_seconds)} of exercise."
+    )
 
 
 class ResumeAnswer(StrEnum):
@@ -29,23 +44,16 @@ class ResumeScreen(ModalScreen[ResumeAnswer]):
         Binding("right", "app.focus_next", show=False),
     ]
 
-    def __init__(self, row: SessionRow, *, resumable: bool) -> None:
+    def __init__(self, row: SessionRow, plan: Plan | None) -> None:
         super().__init__()
         self.row = row
-        self.resumable = resumable
+        self.plan = plan  # None: the routine has changed or is gone, so it cannot be resumed
+        self.resumable = plan is not None
 
     def compose(self) -> ComposeResult:
-        row = self.row
-        started = row.started_at.replace("T", " ")[:16]
         with Vertical(id="confirm-box"):
             yield Static("An unfinished session", id="confirm-question")
-            yield Static(
-                f"{row.routine_name}, started {started}, stopped at segment "
-                f"{row.current_segment + 1} of {row.segments_total} after "
-                f"{format_duration(row.active_seconds)} of exercise.",
-                id="confirm-detail",
-                markup=False,
-            )
+            yield Static(where_it_stopped(self.row, self.plan), id="confirm-detail", markup=False)
             if not self.resumable:
                 yield Static(
                     "The routine has changed or is gone since, so it cannot be resumed.",
