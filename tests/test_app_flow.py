@@ -247,3 +247,29 @@ async def test_in_the_browser_editing_and_suspending_say_they_are_not_available(
         assert not suspended
         notices = [n.message for n in app._notifications]
         assert any(what in m and "not available in the browser" in m for m in notices), notices
+
+
+@pytest.mark.parametrize(
+    ("width", "shown"),
+    [
+        (50, ["Pause", "Next", "Stop", "Help"]),
+        (80, ["Pause", "Next", "Back", "+5s", "-5s", "Bell on", "Stop", "Help"]),
+    ],
+)
+async def test_a_narrow_session_footer_keeps_pause_next_stop_and_help(
+    tmp_path: Path, width: int, shown: list[str]
+) -> None:
+    from textual.widgets import Footer
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(width, 20)) as pilot:
+        await pilot.press("enter")
+        await wait_for_screen(pilot, SessionScreen)
+        await pilot.pause()
+        footer = app.screen.query_one(Footer)
+        keys = [key.description for key in footer.query("FooterKey")]
+        assert keys == shown
+        assert footer.region.right <= width
+        screen = session_screen(app)
+        await pilot.press("right", "left")  # a key the Footer leaves out still works
+        assert screen.session.index == 0

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Header, Label, Static
 
 from tui.core.engine import (
     ADJUST_STEP,
@@ -28,6 +28,7 @@ from tui.ui.session_view import BarCells, SessionView, session_view
 from tui.ui.widgets.bar import QuietProgressBar
 from tui.ui.widgets.big_clock import BigClock
 from tui.ui.widgets.figure_view import FigureView
+from tui.ui.widgets.session_footer import SessionFooter
 
 if TYPE_CHECKING:
     from tui.store.recorder import Recorder
@@ -139,7 +140,7 @@ class SessionScreen(Screen[None]):
             yield Label(id="times")
             yield Static(id="guidance", markup=False)
             yield Label(id="next", markup=False)
-        yield Footer()
+        yield SessionFooter()
 
     def on_mount(self) -> None:
         self._texts = {
