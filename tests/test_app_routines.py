@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from apphelpers import SHORT_ROUTINES, make_app, text_of, write_routines
+from apphelpers import SHORT_ROUTINES, make_app, text_of, wait_until, write_routines
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.text import Text
@@ -306,6 +306,9 @@ async def test_the_pain_notice_shows_when_the_app_says(
     app = make_app(tmp_path, routines=BUNDLED)
     async with app.run_test(size=size) as pilot:
         screen = await routines_screen(pilot)
+        # The app gives the notice its state once the history opens: wait for that first.
+        await wait_until(pilot, lambda: app.store is not None, "the history to open")
+        await pilot.pause()
         notice = screen.query_one("#pain-notice")
         assert not notice.display or notice.region.height == 0
         screen.show_pain_notice(True)
