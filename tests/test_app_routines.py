@@ -286,6 +286,9 @@ async def test_steps_show_their_progression_level(tmp_path: Path) -> None:
     app = make_app(tmp_path, routines=BUNDLED)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await routines_screen(pilot)
+        # The app sets the levels from the history once it opens: wait for that first.
+        await wait_until(pilot, lambda: app.store is not None, "the history to open")
+        await pilot.pause()
         assert app.book is not None
         daily = app.book.routine("daily-back")
         history = [PastSession(frozenset(range(len(daily.steps))))] * 5  # two rises, one over
