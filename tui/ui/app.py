@@ -47,7 +47,13 @@ class BacktoneApp(App[None]):
     TITLE = "backtone"
     COMMANDS = App.COMMANDS | {RoutineCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-tiny"), (10, "-short"), (20, "-compact"), (24, "-tall")]
+    VERTICAL_BREAKPOINTS = [
+        (0, "-tiny"),
+        (10, "-short"),
+        (20, "-compact"),
+        (24, "-tall"),
+        (32, "-roomy"),
+    ]
     BINDINGS = [
         Binding("question_mark", "help", "Help", tooltip="Every key of this screen"),
         Binding("ctrl+z", "suspend_process", "Suspend", show=False),

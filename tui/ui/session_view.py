@@ -117,8 +117,12 @@ def figure_text(plan: Plan, segment: Segment) -> str:
 
 
 def quantize(fraction: float, cells: int) -> float:
-    """Round to a bar's half cells, so a bar only redraws when a cell changes."""
-    steps = max(1, cells) * 2
+    """Round to a bar's half cells, so a bar only redraws when a cell changes. A bar with no
+    width yet (hidden while the caution shows) keeps the exact fraction, to draw it right
+    the moment it is laid out."""
+    if cells <= 0:
+        return fraction
+    steps = cells * 2
     return round(fraction * steps) / steps
 
 
