@@ -365,7 +365,13 @@ async def test_run_option_starts_at_once_and_small_terminal_keeps_the_countdown(
         )
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
+        # Under 32 rows the caution of the first get-ready takes the empty bars' rows...
+        assert app.screen.query_one("#bars").region.height == 0
+        assert app.screen.query_one("#countdown").region.height >= 5
+        await pilot.press("right")  # ...and they are back once it has gone
+        await pilot.pause()
         assert app.screen.query_one("#bars").region.height == 3
+        assert app.screen.query_one("#countdown").region.height >= 5
         assert app.screen.session.status is Status.ACTIVE
 
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import subprocess
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -15,20 +13,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
-from textual.app import App, SuspendNotSupported, SystemCommand
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from tui import paths, settings
 from tui.core.engine import Clock, Session
-from tui.core.loader import load_file
 from tui.core.model import Routine, RoutineBook, RoutineError
 from tui.core.plan import build_plan
 from tui.core.progression import apply_levels, level_values, levels_for
 from tui.core.resumption import plan_to_resume
 from tui.ui import messages
-from tui.ui.editor import EditorProblem, find_editor
 from tui.ui.palette import RoutineCommands
+from tui.ui.routine_file import RoutineFileApp
 
 if TYPE_CHECKING:
     from tui.store.recorder import Recorder
@@ -39,10 +36,9 @@ if TYPE_CHECKING:
 HISTORY_OPEN_DELAY = 0.15  # seconds after start-up: the first frame goes out first
 BEFORE_QUESTION = "How is your back right now?"
 AFTER_QUESTION = "And now?"
-FILE_STAMP = tuple[float, int] | None
 
 
-class BacktoneApp(App[None]):
+class BacktoneApp(RoutineFileApp):
     CSS_PATH = str(paths.stylesheet_path())
     TITLE = "backtone"
     COMMANDS = App.COMMANDS | {RoutineCommands}
@@ -73,12 +69,9 @@ class BacktoneApp(App[None]):
         checkin: bool | None = None,
         history_now: Callable[[], datetime] | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(routines_path, book, problem)
         self.ascii_only = ascii_only
         self.set_class(ascii_only, "-ascii")
-        self.routines_path = routines_path
-        self.book = book
-        self.problem = problem
         self.data_dir = data_dir
         self.clock = clock
         self.history_now = history_now  # the wall clock of the history; tests fix the date
@@ -92,7 +85,6 @@ class BacktoneApp(App[None]):
         self.history_problem: str | None = None
         self._history_tried = False
         self._pain_before: int | None = None  # the check-in before the session playing
-        self._routines_stamp = _file_stamp(routines_path)
 
     # -- start-up: one sequence ----------------------------------------------------------------
 
@@ -207,94 +199,6 @@ class BacktoneApp(App[None]):
             return
         screen.show_levels(levels)
         screen.show_pain_notice(rising)
-
-    @on(messages.CheckRoutinesFile)
-    def _check_routines_file(self) -> None:
-        if _file_stamp(self.routines_path) != self._routines_stamp and self.reload_routines():
-            self.notify(f"{self.routines_path.name} changed on disk: reloaded.", markup=False)
-
-    @on(messages.ReloadRoutines)
-    def _reload_asked(self) -> None:
-        if self.reload_routines():
-            self.notify("The routine file loads now.")
-
-    def reload_routines(self) -> bool:
-        """Read the routine file again; on failure keep the last good routines and say why."""
-        from tui.ui.screens.problems import ProblemsScreen
-        from tui.ui.screens.routine_list import RoutinesScreen
-
-        self._routines_stamp = _file_stamp(self.routines_path)
-        try:
-            book = load_file(self.routines_path)
-        except RoutineError as error:
-            self._show_problem(error)
-            return False
-        self.book, self.problem = book, None
-        for screen in self.screen_stack:
-            if isinstance(screen, RoutinesScreen):
-                screen.show_book(book)
-        self._refresh_progress()
-        if isinstance(self.screen, ProblemsScreen):
-            self.pop_screen()
-        return True
-
-    def _show_problem(self, error: RoutineError) -> None:
-        from tui.ui.screens.problems import ProblemsScreen
-
-        self.problem = error
-        if isinstance(self.screen, ProblemsScreen):
-            self.screen.show(error, can_go_back=self.book is not None)
-        else:
-            self.push_screen(ProblemsScreen(error, can_go_back=self.book is not None))
-
-    @property
-    def in_browser(self) -> bool:
-        """Served to a browser tab by `backtone serve`: no terminal to hand to an editor."""
-        return bool(os.environ.get("BACKTONE_WEB"))
-
-    def _not_in_browser(self, what: str) -> bool:
-        if self.in_browser:
-            self.notify(
-                f"{what} is not available in the browser: run backtone in a terminal for that.",
-                severity="warning",
-                timeout=8,
-            )
-        return not self.in_browser
-
-    def action_suspend_process(self) -> None:
-        if self._not_in_browser("Suspending to the shell (Ctrl+Z)"):
-            super().action_suspend_process()
-
-    @on(messages.EditRoutines)
-    def edit_routines(self) -> None:
-        """Open the routine file in the person's editor, then reload it."""
-        if not self._not_in_browser("Editing the routine file"):
-            return
-        if self.routines_path.resolve() == paths.bundled_routines_path().resolve():
-            self.notify(
-                "These are the bundled routines. Run `backtone init` to get your own copy to edit.",
-                title="Bundled routines",
-                severity="warning",
-                timeout=10,
-                markup=False,
-            )
-            return
-        try:
-            editor = find_editor()
-        except EditorProblem as problem:
-            self.notify(str(problem), title="Cannot edit", severity="error", timeout=10)
-            return
-        try:
-            with self.suspend():
-                subprocess.call([*editor, str(self.routines_path)])
-        except SuspendNotSupported:
-            self.notify("This terminal cannot hand over to an editor.", severity="error")
-            return
-        except OSError as error:
-            self.notify(f"Could not run {editor[0]}: {error}", severity="error", markup=False)
-            return
-        if self.reload_routines():
-            self.notify(f"Reloaded {self.routines_path.name}", markup=False)
 
     # -- sessions ------------------------------------------------------------------------------
 
@@ -515,11 +419,3 @@ class BacktoneApp(App[None]):
         yield SystemCommand("History", "Your sessions, streak and minutes", self.show_history)
         yield SystemCommand("Edit routines", "Open the routine file in $EDITOR", self.edit_routines)
         yield SystemCommand("Reload routines", "Read the routine file again", self.reload_routines)
-
-
-def _file_stamp(path: Path) -> FILE_STAMP:
-    try:
-        status = path.stat()
-    except OSError:
-        return None
-    return (status.st_mtime, status.st_size)

@@ -44,10 +44,12 @@ class AsciiDigits(Static):
     }
     """
 
-    def __init__(self, value: str = "", **kwargs: str) -> None:
-        super().__init__(ascii_figures(value), **kwargs)  # type: ignore[arg-type]
+    def __init__(self, value: str = "", *, id: str | None = None) -> None:
+        super().__init__(ascii_figures(value), id=id)
         self.value = value
 
+    # It takes the figures' text only (like Digits.update), where Static.update takes any
+    # content: a narrower signature, on purpose.
     def update(self, value: str = "") -> None:  # type: ignore[override]
         self.value = str(value)
         super().update(ascii_figures(self.value))

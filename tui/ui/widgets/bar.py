@@ -53,8 +53,10 @@ class QuietProgressBar(ProgressBar):
     }
     """
 
-    def __init__(self, *, ascii_only: bool = False, **kwargs: object) -> None:
-        super().__init__(show_eta=False, show_percentage=False, **kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self, *, total: float | None = None, ascii_only: bool = False, id: str | None = None
+    ) -> None:
+        super().__init__(total=total, show_eta=False, show_percentage=False, id=id)
         if ascii_only:
             self.BAR_RENDERABLE = AsciiBlockBar
 

@@ -124,8 +124,8 @@ class TrendPanel(Vertical):
     TrendPanel.-no-sessions #trend-bars { display: none; }
     """
 
-    def __init__(self, ascii_only: bool = False, **kwargs: str) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, ascii_only: bool = False, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.ascii_only = ascii_only
         self.weeks: list[WeekTrend] = []
 
