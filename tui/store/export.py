@@ -11,7 +11,7 @@ import csv
 import json
 import sqlite3
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
@@ -165,10 +165,12 @@ def history_cells(row: SessionRow, ascii_only: bool = False) -> tuple[str, ...]:
     )
 
 
-def table_line(cells: Iterable[str], ascii_only: bool = False) -> str:
-    """A line of the text table: each cell cut or padded to its column, no trailing spaces."""
+def table_line(
+    cells: Iterable[str], ascii_only: bool = False, columns: Sequence[Column] = HISTORY_COLUMNS
+) -> str:
+    """A line of a text table: each cell cut or padded to its column, no trailing spaces."""
     parts = []
-    for column, cell in zip(HISTORY_COLUMNS, cells, strict=True):
+    for column, cell in zip(columns, cells, strict=True):
         text = fit(cell, column.width, ascii_only)
         padding = " " * (column.width - cell_width(text))
         parts.append(padding + text if column.right else text + padding)
