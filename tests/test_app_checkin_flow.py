@@ -186,3 +186,19 @@ async def test_pain_rising_after_two_of_the_last_three_sessions_shows_the_notice
             await pilot.pause()
             notice.append(app.screen.has_class("-pain-rising"))
     assert notice == [False, False, True]
+
+
+async def test_1_then_0_is_10_even_when_the_keys_come_in_one_burst(tmp_path: Path) -> None:
+    """Over SSH (or from tmux send-keys) "1", "0" and Enter can arrive in one read: every Key
+    event may be handled before the first binding runs."""
+    from textual.events import Key
+
+    clock = ManualClock()
+    app = make_app(tmp_path, routines=write_routines(tmp_path, RISING), clock=clock, checkin=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await wait_for_screen(pilot, CheckInScreen)
+        for key, character in (("1", "1"), ("0", "0"), ("enter", "\r")):
+            app.post_message(Key(key, character))
+        await wait_for_screen(pilot, SessionScreen)
+    assert stored(tmp_path) == [(10, None)]

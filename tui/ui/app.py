@@ -219,7 +219,7 @@ class BacktoneApp(RoutineFileApp):
         if self._session_screen() is not None:
             return
         self._ensure_history()
-        pain_before = await self._check_in(BEFORE_QUESTION)
+        pain_before = await self._check_in(BEFORE_QUESTION, f"Before: {routine.name}")
         self._pain_before = pain_before
         levels = self._levels(routine)
         session = Session(build_plan(apply_levels(routine, levels)), clock=self.clock)
@@ -239,13 +239,14 @@ class BacktoneApp(RoutineFileApp):
                 )
         self._play(session, recorder)
 
-    async def _check_in(self, question: str) -> int | None:
+    async def _check_in(self, question: str, caption: str) -> int | None:
         """The 0-10 pain check-in; None when it is off or skipped."""
         from tui.ui.screens.checkin import CheckInScreen
 
         if not self.checkin:
             return None
-        return await self.push_screen_wait(CheckInScreen(question, ascii_only=self.ascii_only))
+        screen = CheckInScreen(question, caption, ascii_only=self.ascii_only)
+        return await self.push_screen_wait(screen)
 
     def _levels(self, routine: Routine) -> dict[int, float]:
         """Each progressing step's hold or reps, from this routine's past sessions."""
@@ -322,7 +323,8 @@ class BacktoneApp(RoutineFileApp):
                 summary.show_stats(self.store.stats())
         if not self.checkin:
             return
-        pain_after = await self._check_in(AFTER_QUESTION)
+        routine = summary.session.plan.routine
+        pain_after = await self._check_in(AFTER_QUESTION, f"After: {routine.name}")
         if pain_after is not None and recorder is not None:
             warning = await asyncio.to_thread(recorder.set_pain_after, pain_after)
             if warning:

@@ -14,7 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.events import Click, Key
+from textual.events import Click
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Digits, Label, Static
@@ -68,7 +68,10 @@ class CheckInScreen(ModalScreen[int | None]):
         self.caption = caption
         self.ascii_only = ascii_only
         self.choice: int | None = None
-        self._keys: list[str] = []  # the last two keys pressed, for "1 then 0 is 10"
+        # The digit typed just before, for "1 then 0 is 10". Kept by the actions themselves:
+        # in a burst of keys (a paste, a fast typist over SSH) every Key event may be handled
+        # before the first binding runs, so on_key cannot tell the order.
+        self._last_digit: int | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="checkin-box"):
@@ -104,9 +107,6 @@ class CheckInScreen(ModalScreen[int | None]):
             return ASK
         return ASCII_CHOSEN if self.ascii_only else CHOSEN
 
-    def on_key(self, event: Key) -> None:
-        self._keys = [*self._keys[-1:], event.key]
-
     def _show(self) -> None:
         for cell in self.query(PainCell):
             cell.set_class(cell.value == self.choice, "-chosen")
@@ -122,11 +122,13 @@ class CheckInScreen(ModalScreen[int | None]):
         self._show()
 
     def action_digit(self, digit: int) -> None:
-        # "1 then 0" is 10 whenever 1 was the key just before: no timing, so no surprises.
-        after_one = self._keys[:1] == ["1"] and self.choice == 1
-        self.select(10 if digit == 0 and after_one else digit)
+        # "1 then 0" is 10 whenever 1 was the digit just before: no timing, so no surprises.
+        after_one = digit == 0 and self._last_digit == 1 and self.choice == 1
+        self._last_digit = None if after_one else digit
+        self.select(10 if after_one else digit)
 
     def action_move(self, delta: int) -> None:
+        self._last_digit = None
         if self.choice is None:
             self.select(SCALE[0] if delta > 0 else SCALE[-1])
         else:
@@ -146,7 +148,7 @@ class CheckInScreen(ModalScreen[int | None]):
 
     @on(PainCell.Picked)
     def _picked(self, message: PainCell.Picked) -> None:
-        self._keys = []
+        self._last_digit = None
         self.select(message.value)
 
     @on(Button.Pressed, "#checkin-confirm")
