@@ -399,10 +399,11 @@ def _refuse_to_start(
     routine_id: str, routines_path: object, book: RoutineBook | None, problem: RoutineError | None
 ) -> int | None:
     """`run ID` with a bad file or an unknown ID: the exit code, after saying why."""
-    from tui.routines_cli import print_problems
-    from tui.store.export import printable
-
+    # Imported only to refuse: a good `run` goes straight to its first frame.
     if problem is not None:
+        from tui.routines_cli import print_problems
+        from tui.store.export import printable
+
         print_problems(problem)
         print(
             printable(f"Fix the file, then check it with: backtone check {routines_path}"),
@@ -412,6 +413,8 @@ def _refuse_to_start(
     assert book is not None
     if any(r.id == routine_id for r in book.routines):
         return None
+    from tui.store.export import printable
+
     guess = book.suggest(routine_id)
     hint = f" (did you mean {guess!r}?)" if guess else ""
     message = f"no routine {routine_id!r} in {routines_path}{hint}; `backtone list` shows them"

@@ -100,8 +100,9 @@ class BacktoneApp(RoutineFileApp):
             self.set_timer(HISTORY_OPEN_DELAY, self._start_up)
         else:
             # `backtone run` goes straight to its session, without styling the Routines
-            # screen first; that screen is built when the session is over.
-            self.call_after_refresh(self._start_up)
+            # screen first (that screen is built when the session is over), and without
+            # waiting for a first frame of the empty screen.
+            self._start_up()
         if self.problem is not None:
             self._show_problem(self.problem)
 
