@@ -13,9 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tui import paths
-from tui.cli import INIT_HEADER, build_parser, main
+from tui.cli import build_parser, main
 from tui.core.loader import load_file
 from tui.core.model import RoutineError
+from tui.routines_cli import INIT_HEADER
 
 BUNDLED = paths.bundled_routines_path()
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 import os
 import sys
 
+from tui.data_dir import data_dir_or_complaint
+from tui.exit_codes import EXIT_BAD_DATA, EXIT_OK, EXIT_USAGE
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which status avoids
 if TYPE_CHECKING:
     import argparse
@@ -16,19 +19,6 @@ if TYPE_CHECKING:
     from datetime import date
 
     from tui.core.model import RoutineBook, RoutineError
-
-
-EXIT_OK = 0
-EXIT_BAD_DATA = 1
-EXIT_USAGE = 2
-
-
-def __getattr__(name: str) -> str:
-    if name == "INIT_HEADER":  # kept here for callers from before the split, loaded when asked
-        from tui.routines_cli import INIT_HEADER
-
-        return INIT_HEADER
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -320,20 +310,6 @@ def _positive(text: str) -> int:
 
 
 # -- the app ----------------------------------------------------------------------------------
-
-
-def data_dir_or_complaint(option: str | None) -> str | None:
-    """The data dir in use, or None after saying why it cannot be one (a usage error)."""
-    from tui.data_dir import data_dir_problem, resolve_data_dir, source_of
-
-    directory = resolve_data_dir(option)
-    problem = data_dir_problem(directory)
-    if problem is None:
-        return directory
-    from tui.store.export import printable
-
-    print(f"backtone: {printable(problem)} ({source_of(option)})", file=sys.stderr)
-    return None
 
 
 def terminal_problem(env: Mapping[str, str] = os.environ) -> str | None:

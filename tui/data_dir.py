@@ -64,3 +64,15 @@ def data_dir_problem(path: str) -> str | None:
     if probe == os.path.abspath(path):
         return f"{path} is not a directory"
     return f"{path} cannot be a directory: {probe} is a file"
+
+
+def data_dir_or_complaint(option: str | None) -> str | None:
+    """The data dir in use, or None after saying why it cannot be one (a usage error)."""
+    directory = resolve_data_dir(option)
+    problem = data_dir_problem(directory)
+    if problem is None:
+        return directory
+    from tui.store.export import printable
+
+    print(f"backtone: {printable(problem)} ({source_of(option)})", file=sys.stderr)
+    return None

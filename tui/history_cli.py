@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from itertools import chain
 from pathlib import Path
 
-from tui.cli import EXIT_BAD_DATA, EXIT_OK, EXIT_USAGE, data_dir_or_complaint
+from tui.data_dir import data_dir_or_complaint
+from tui.exit_codes import EXIT_BAD_DATA, EXIT_OK, EXIT_USAGE
 from tui.store.database import DB_NAME
 from tui.store.export import export, stream_sessions, write_table
 from tui.store.rows import HistoryUnavailable, SessionRow

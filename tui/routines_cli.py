@@ -15,10 +15,8 @@ from tui import paths, settings
 from tui.core.loader import load_file
 from tui.core.model import RoutineBook, RoutineError
 from tui.core.plan import routine_length
+from tui.exit_codes import EXIT_BAD_DATA, EXIT_OK
 from tui.store.export import Column, cell_width, printable, table_line
-
-EXIT_OK = 0
-EXIT_BAD_DATA = 1
 
 INIT_HEADER = """\
 # Your backtone routines. backtone reads this file instead of the bundled one.

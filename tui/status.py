@@ -20,10 +20,10 @@ from datetime import date, datetime
 
 from tui.core.timefmt import format_length
 from tui.data_dir import DB_NAME, data_dir_problem, resolve_data_dir, source_of
+from tui.exit_codes import EXIT_USAGE
 
-EXIT_DONE = 0
+EXIT_DONE = 0  # practised today
 EXIT_NOT_YET = 1
-EXIT_USAGE = 2
 
 
 def local_now() -> datetime:
