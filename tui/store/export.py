@@ -43,9 +43,13 @@ EXPORT_FORMATS = ("json", "csv", "toml")
 
 
 def stream_sessions(
-    connection: sqlite3.Connection, since: date | None = None, limit: int | None = None
+    connection: sqlite3.Connection,
+    since: date | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> Iterator[SessionRow]:
-    """Sessions newest first, one at a time off the cursor (never the whole list)."""
+    """Sessions newest first, one at a time off the cursor (never the whole list); the
+    History screen reads them a page at a time through HistoryStore.sessions."""
     query = f"SELECT {SESSION_COLUMNS} FROM sessions"
     parameters: list[object] = []
     if since is not None:
@@ -53,8 +57,8 @@ def stream_sessions(
         parameters.append(since.isoformat())
     query += f" {NEWEST_FIRST}"
     if limit is not None:
-        query += " LIMIT ?"
-        parameters.append(limit)
+        query += " LIMIT ? OFFSET ?"
+        parameters += [limit, offset]
     for row in connection.execute(query, parameters):
         yield SessionRow(*row)
 

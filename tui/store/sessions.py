@@ -35,13 +35,13 @@ from tui.store import trend
 from tui.store.checkpoint import Stamped, worth_writing, write_checkpoint
 from tui.store.database import (
     BUSY_TIMEOUT_MS,
-    NEWEST_FIRST,
     SCHEMA_VERSION,
     SESSION_COLUMNS,
     open_database,
     transaction,
 )
 from tui.store.errors import guarded
+from tui.store.export import stream_sessions
 from tui.store.locks import SessionLocks
 from tui.store.rows import (
     HistoryReadOnly,
@@ -339,16 +339,7 @@ class HistoryStore:
         self, limit: int | None = None, offset: int = 0, since: date | None = None
     ) -> list[SessionRow]:
         """Sessions newest first, a page at a time."""
-        query = f"SELECT {SESSION_COLUMNS} FROM sessions"
-        parameters: list[object] = []
-        if since is not None:
-            query += " WHERE day >= ?"
-            parameters.append(since.isoformat())
-        query += f" {NEWEST_FIRST}"
-        if limit is not None:
-            query += " LIMIT ? OFFSET ?"
-            parameters += [limit, offset]
-        return [SessionRow(*row) for row in self.connection.execute(query, parameters)]
+        return list(stream_sessions(self.connection, since, limit, offset))
 
     @guarded("read the history")
     def segments(self, session_id: int) -> list[SegmentRow]:
