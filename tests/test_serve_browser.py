@@ -198,6 +198,18 @@ async def _heard(tab: Tab, bells: int, texts: list[str]) -> list[tuple[str, str 
     return cues if tones >= 1 + bells and spoken >= len(texts) else None
 
 
+async def start_in(tab: Tab) -> None:
+    """Tap Start in a tab, and again if the session has not begun after a few seconds. This
+    test is about two apps recorded side by side; that a single tap is enough is the test of
+    the routine played by mouse above. A tab sent to the back between the press and the
+    release of a tap (as this test does with two tabs) can lose that tap in Chromium."""
+    await tab.click_text("Start")
+    try:
+        await tab.wait_until(lambda shown: "Rep " in shown or "complete" in shown, "a session", 4)
+    except AssertionError:
+        await tab.click_text("Start")
+
+
 async def test_two_tabs_run_two_apps_and_both_are_recorded(
     tmp_path: Path, routines: Callable[[float], Path]
 ) -> None:
@@ -211,7 +223,7 @@ async def test_two_tabs_run_two_apps_and_both_are_recorded(
                 await tab.wait_for("Start")
             assert len(children(served.process.pid)) == 2
             for tab in tabs:
-                await tab.click_text("Start")
+                await start_in(tab)
             for tab in tabs:
                 await tab.wait_for("routine complete")
     rows = history(data)
