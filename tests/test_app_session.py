@@ -515,6 +515,62 @@ async def test_figure_placement_by_size(
         assert big.region.height >= 5
 
 
+async def test_a_resize_moves_the_figure_and_keeps_the_texts(tmp_path: Path, bells) -> None:
+    """A resize redraws only what depends on the size: where the figure goes, the bars."""
+    clock = ManualClock()
+    app = sided_app(tmp_path, clock)
+    drawn_at = {}
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        s = Started(app, clock, bells)
+        s.advance(2.0)
+        await pilot.pause()
+        assert figure_shown(s.screen) == {}
+        phase = s.shown("#phase-name")
+        for size, where in (((120, 40), "figure-beside"), ((80, 40), "figure-under")):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            assert list(figure_shown(s.screen)) == [where]
+            assert s.screen.has_class("-figure-beside") is (where == "figure-beside")
+            assert s.shown("#phase-name") == phase
+            drawn_at[size] = s.screen.query_one("#phase-bar").query_one("Bar").region.width
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert figure_shown(s.screen) == {}
+        assert not s.screen.has_class("-figure-beside")
+    assert drawn_at[(120, 40)] > drawn_at[(80, 40)]
+
+
+async def test_the_session_screen_is_built_with_its_keys_and_breakpoints(
+    tmp_path: Path, bells
+) -> None:
+    """What the first frame shows is settled as the screen is built, not one frame later:
+    the Footer's keys (Textual's Footer waits for the screen's first bindings) and the
+    screen's breakpoint classes (Textual sets them at its first Resize)."""
+    from textual.widgets._footer import FooterKey
+
+    seen: dict[str, object] = {}
+
+    class Watched(SessionScreen):
+        def on_mount(self) -> None:
+            seen["keys"] = [key.action for key in self.query(FooterKey)]
+            seen["classes"] = set(self.classes)
+            super().on_mount()
+
+    clock = ManualClock()
+    app = make_app(tmp_path, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        routine = app.book.routines[0]
+        from tui.core.engine import Session
+        from tui.core.plan import build_plan
+
+        app.push_screen(Watched(Session(build_plan(routine), clock=clock)))
+        await pilot.pause()
+    assert "pause" in seen["keys"] and "stop" in seen["keys"]
+    assert {"-wide", "-tall"} <= seen["classes"]  # type: ignore[operator]
+
+
 async def test_i_opens_the_card_which_pauses_and_esc_closes_it(tmp_path: Path, bells) -> None:
     from tui.ui.screens.exercise_card import ExerciseCardScreen
 

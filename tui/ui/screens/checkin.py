@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Digits, Label, Static
 
+from tui.ui.breakpoints import settle_breakpoints
 from tui.ui.widgets.ascii_digits import AsciiDigits
 
 SCALE = range(0, 11)
@@ -74,6 +75,7 @@ class CheckInScreen(ModalScreen[int | None]):
         self._last_digit: int | None = None
 
     def compose(self) -> ComposeResult:
+        settle_breakpoints(self)
         with Vertical(id="checkin-box"):
             yield Label(self.question, id="checkin-question", markup=False)
             if self.caption:

@@ -8,6 +8,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tui.ui.breakpoints import settle_breakpoints
+
 
 class ConfirmScreen(ModalScreen[bool]):
     BINDINGS = [
@@ -26,6 +28,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.no = no
 
     def compose(self) -> ComposeResult:
+        settle_breakpoints(self)
         with Vertical(id="confirm-box"):
             yield Static(self.question, id="confirm-question", markup=False)
             if self.detail:

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.core.model import Exercise
+from tui.ui.breakpoints import settle_breakpoints
 
 
 def card_sections(exercise: Exercise) -> list[tuple[str, RenderableType]]:
@@ -57,6 +58,7 @@ class ExerciseCardScreen(ModalScreen[None]):
         self.exercise = exercise
 
     def compose(self) -> ComposeResult:
+        settle_breakpoints(self)
         with VerticalScroll(id="card-box") as box:
             box.border_title = Text(self.exercise.name)
             box.border_subtitle = "Esc to close"

@@ -9,6 +9,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from tui.ui.breakpoints import settle_breakpoints
+
 EXTRA_KEYS = [
     ("ctrl+p", "Command palette: start a routine, change the theme, bell on/off"),
     ("ctrl+z", "Suspend to the shell (a session pauses); `fg` brings it back"),
@@ -28,6 +30,7 @@ class HelpScreen(ModalScreen[None]):
         self.beneath = beneath
 
     def compose(self) -> ComposeResult:
+        settle_breakpoints(self)
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
 from tui.store.export import HISTORY_COLUMNS, history_cells, started_text
 from tui.store.rows import HistoryUnavailable, SessionRow
 from tui.store.sessions import HistoryStore
+from tui.ui.breakpoints import settle_breakpoints
 from tui.ui.screens.session_detail import SessionDetailScreen
 from tui.ui.widgets.trend import TrendPanel
 
@@ -58,6 +59,7 @@ class HistoryScreen(Screen[None]):
         self.total = 0
 
     def compose(self) -> ComposeResult:
+        settle_breakpoints(self)
         yield Header()
         with Vertical(id="history-top"):
             yield Static(id="stats")

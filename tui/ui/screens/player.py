@@ -24,6 +24,7 @@ from tui.core.engine import (
     SessionEnded,
 )
 from tui.ui import cues, messages
+from tui.ui.breakpoints import settle_breakpoints
 from tui.ui.session_view import BarCells, SessionView, session_view
 from tui.ui.widgets.bar import QuietProgressBar
 from tui.ui.widgets.big_clock import BigClock
@@ -115,8 +116,15 @@ class SessionScreen(Screen[None]):
         self._timer: Timer | None = None
         self._was_running_before_dialog = False
         self._keys_state: tuple[bool, ...] | None = None
+        self._shown = False  # restyled when first shown; class changes before that wait
+        self._start_events: list[Event] = []
 
     def compose(self) -> ComposeResult:
+        settle_breakpoints(self)
+        # The clock starts as the screen is built, ~20 ms before its first frame (starting it
+        # after the first refresh made every second land ~55 ms late), and before the Footer
+        # is, so its first keys are those of a session playing: Pause, not nothing.
+        self._start_events = self.session.start()
         yield Header()
         with Vertical(id="session-body"):
             with Horizontal(id="session-top"):
@@ -154,9 +162,7 @@ class SessionScreen(Screen[None]):
             field: self.query_one(f"#{id_}", QuietProgressBar) for field, id_ in BAR_WIDGETS.items()
         }
         self.app.app_suspend_signal.subscribe(self, self._on_app_suspend)
-        # The clock starts now, a frame's draw (~20 ms) before the screen shows: starting it
-        # after the first refresh instead made every second land ~55 ms late.
-        self._apply(self.session.start())
+        self._apply(self._start_events)
 
     def on_unmount(self) -> None:
         if self._timer is not None:
@@ -241,7 +247,8 @@ class SessionScreen(Screen[None]):
         )
         if state != self._keys_state:
             self._keys_state = state
-            self.refresh_bindings()
+            if self._shown:  # the Footer asks for the keys when the screen first shows
+                self.refresh_bindings()
 
     def _draw(self) -> None:
         cells = BarCells(*(bar.size.width for bar in self._bars.values()))
@@ -263,27 +270,44 @@ class SessionScreen(Screen[None]):
                 self._texts[field].update(value, layout=len(value) != len(before))
             else:
                 self._texts[field].update(value)
-                if field == "caution":
-                    self.set_class(bool(value), "-caution")
-                elif field == "state":
-                    self.set_class(not value, "-no-state")
         self._view = view
-        self.set_class(self.session.paused, "-paused")
-        self.set_class(self.session.waiting, "-waiting")
+        self._set_classes(
+            {
+                "-caution": bool(view.caution),
+                "-no-state": not view.state,
+                "-paused": self.session.paused,
+                "-waiting": self.session.waiting,
+                "-figure-beside": self._figure_beside(view.figure),
+            }
+        )
+
+    def _set_classes(self, classes: dict[str, bool]) -> None:
+        """Set the screen's classes with one restyle of its widgets, not one per class, and
+        none before the screen first shows: showing it restyles them all anyway."""
+        self.update_classes(classes, update=self._shown)
+
+    def on_screen_resume(self) -> None:
+        self._shown = True
+
+    def _figure_beside(self, figure: str) -> bool:
+        return bool(figure) and self.size.width >= FIGURE_BESIDE_COLUMNS
 
     def _place_figure(self, figure: str) -> None:
         """Beside the clock where the screen is wide; else under the phase name where it is
         tall; else nowhere, and the clock keeps its room."""
-        width, height = self.size
-        beside = bool(figure) and width >= FIGURE_BESIDE_COLUMNS
-        under = bool(figure) and not beside and height >= FIGURE_UNDER_ROWS
-        self.query_one("#figure-beside").display = beside
-        self.query_one("#figure-under").display = under
-        self.set_class(beside, "-figure-beside")
+        beside = self._figure_beside(figure)
+        under = bool(figure) and not beside and self.size.height >= FIGURE_UNDER_ROWS
+        for id_, shown in (("#figure-beside", beside), ("#figure-under", under)):
+            widget = self.query_one(id_)
+            if widget.display != shown:
+                widget.display = shown
 
     def on_resize(self) -> None:
-        self._view = None
+        # Only what depends on the size changes: the bars' cells and the figure's place.
+        # Redrawing every text here cost a layout and a frame more on the way to the first.
         self._draw()
+        if self._view is not None:
+            self._place_figure(self._view.figure)
 
     # -- keys --------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from textual.widgets import Footer, Header, Static
 
 from tui.core.model import RoutineError
 from tui.ui import messages
+from tui.ui.breakpoints import settle_breakpoints
 
 
 class ProblemsScreen(Screen[None]):
@@ -28,6 +29,7 @@ class ProblemsScreen(Screen[None]):
         self.can_go_back = can_go_back
 
     def compose(self) -> ComposeResult:
+        settle_breakpoints(self)
         yield Header()
         with VerticalScroll(id="problems"):
             yield Static(id="problems-text")

@@ -14,6 +14,7 @@ from tui.core.plan import Plan
 from tui.core.timefmt import format_duration
 from tui.store.export import started_text
 from tui.store.rows import SessionRow
+from tui.ui.breakpoints import settle_breakpoints
 
 
 def where_it_stopped(row: SessionRow, plan: Plan | None) -> str:
@@ -51,6 +52,7 @@ class ResumeScreen(ModalScreen[ResumeAnswer]):
         self.resumable = plan is not None
 
     def compose(self) -> ComposeResult:
+        settle_breakpoints(self)
         with Vertical(id="confirm-box"):
             yield Static("An unfinished session", id="confirm-question")
             yield Static(where_it_stopped(self.row, self.plan), id="confirm-detail", markup=False)

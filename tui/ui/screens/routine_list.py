@@ -28,6 +28,7 @@ from tui.core.plan import Length, routine_length, step_length
 from tui.core.progression import Level, apply_levels, level_text, level_values
 from tui.core.timefmt import format_length
 from tui.ui import messages
+from tui.ui.breakpoints import settle_breakpoints
 
 FILE_CHECK_SECONDS = 2.0
 FILTER_DELAY = 0.12  # seconds of quiet typing before a large list is filtered
@@ -168,6 +169,7 @@ class StepPicker(ModalScreen[int | None]):
         self.routine = routine
 
     def compose(self) -> ComposeResult:
+        settle_breakpoints(self)
         with Vertical(id="picker-box") as box:
             box.border_title = "Which exercise?"
             box.border_subtitle = "Enter opens · Esc closes"
@@ -217,6 +219,7 @@ class RoutinesScreen(Screen[None]):
         self.shown: list[Routine] = []
 
     def compose(self) -> ComposeResult:
+        settle_breakpoints(self)
         yield Header()
         yield Static(PAIN_NOTICE, id="pain-notice", markup=False)
         yield Input(placeholder="Filter routines by name or exercise", id="filter")

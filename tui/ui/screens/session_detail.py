@@ -14,6 +14,7 @@ from tui.core.timefmt import format_duration
 from tui.store.export import pain_text, started_text
 from tui.store.rows import HistoryUnavailable, SessionRow
 from tui.store.sessions import HistoryStore
+from tui.ui.breakpoints import settle_breakpoints
 
 # Outcome and time first after the number: they are what is looked for, and at 40 or 50
 # columns the columns after them go off the right edge (the table scrolls sideways to them).
@@ -43,6 +44,7 @@ class SessionDetailScreen(ModalScreen[None]):
         self.ascii_only = ascii_only
 
     def compose(self) -> ComposeResult:
+        settle_breakpoints(self)
         row = self.row
         with Vertical(id="detail-box") as box:
             dot = " - " if self.ascii_only else " · "

@@ -24,6 +24,7 @@ from tui.core.summary import summarize
 from tui.core.timefmt import format_duration
 from tui.store.rows import Stats
 from tui.ui import messages
+from tui.ui.breakpoints import settle_breakpoints
 
 PAIN_RISE = 2  # points up from before to after that the summary speaks of
 
@@ -155,6 +156,7 @@ class SummaryScreen(Screen[None]):
         self.pain: tuple[int | None, int | None] = (None, None)
 
     def compose(self) -> ComposeResult:
+        settle_breakpoints(self)
         yield Header()
         with VerticalScroll(id="summary"):
             yield Static(self._render_summary(), id="summary-text")

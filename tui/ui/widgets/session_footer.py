@@ -22,12 +22,23 @@ class SessionFooter(Footer):
     def __init__(self) -> None:
         super().__init__()
         self._narrow: bool | None = None
+        # Textual's Footer shows no keys until its screen first publishes its bindings, after
+        # the first frame; the session's keys are known as it is built, so they are in it.
+        self.set_reactive(Footer._bindings_ready, True)
 
     def compose(self) -> ComposeResult:
-        narrow = self._is_narrow()
+        # Settled here, so the first Resize does not compose the keys a second time.
+        self._narrow = narrow = self._is_narrow()
+        self.set_reactive(Footer.show_command_palette, self.app.size.width >= WIDE)
         for widget in super().compose():
-            if narrow and isinstance(widget, FooterKey) and widget.action not in ESSENTIAL:
-                continue
+            if isinstance(widget, FooterKey):
+                if narrow and widget.action not in ESSENTIAL:
+                    continue
+                if not widget.has_class("-command-palette"):
+                    # A key starts compact, then is bound to the Footer's (not compact): it
+                    # was restyled twice on the way to the first frame. The palette's key is
+                    # not bound, and stays compact.
+                    widget.set_reactive(FooterKey.compact, self.compact)
             yield widget
 
     def _is_narrow(self) -> bool:
