@@ -246,6 +246,22 @@ def test_run_unknown_id_without_a_guess(capsys: pytest.CaptureFixture[str]) -> N
     assert "did you mean" not in err
 
 
+@pytest.mark.parametrize(
+    "argv", [["run", "daly-back"], ["run", "daily-back"], ["--data-dir", "/dev/null"]]
+)
+def test_the_garbage_collector_is_on_again_whatever_the_app_path_returns(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Start-up pauses the collector; an unknown routine, no terminal or a bad data dir
+    (each an early return) must not leave it off in the process."""
+    import gc
+
+    assert gc.isenabled()
+    assert main(argv) == 2
+    assert gc.isenabled()
+    capsys.readouterr()
+
+
 def test_run_with_a_bad_file(examples_dir: Path) -> None:
     path = examples_dir / "bad-values.toml"
     result = run_cli("run", "x", "--routines", str(path))
