@@ -385,21 +385,97 @@ def many_routines(count: int) -> str:
     )
 
 
-async def test_a_large_file_filters_after_a_pause_and_enter_does_not_wait(
+async def test_a_large_file_lists_thousands_of_matches_after_a_pause_and_few_at_once(
     tmp_path: Path,
 ) -> None:
-    count = FILTER_AT_ONCE + 100
+    count = FILTER_AT_ONCE * 3
     app = make_app(tmp_path, routines=write_routines(tmp_path, many_routines(count)))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await routines_screen(pilot)
         assert len(screen.shown) == count
-        await pilot.press("slash", *"routine 59")
-        assert len(screen.shown) == count  # still typing: the list waits
+        with_1 = sum("1" in str(n) for n in range(count))
+        assert with_1 > FILTER_AT_ONCE
+        await pilot.press("slash", *"routine 1")  # thousands of matches: the list waits
+        assert len(screen.shown) == count
         assert screen._filter_timer is not None
-        await pilot.press("9", "enter")  # Enter filters at once and starts the match
+        await pilot.press("5")  # a few hundred: listed at once
+        assert screen._filter_timer is None
+        assert len(screen.shown) == sum("15" in str(n) for n in range(count))
+        assert [r.id for r in screen.shown][:3] == ["r15", "r115", "r150"]
+        await pilot.press("backspace")  # thousands again: waits, then lists them
+        assert screen._filter_timer is not None
+        await wait_until(pilot, lambda: len(screen.shown) == with_1, "the pause's filter")
+
+
+async def test_enter_straight_after_typing_starts_what_was_typed_for(tmp_path: Path) -> None:
+    count = FILTER_AT_ONCE * 3
+    app = make_app(tmp_path, routines=write_routines(tmp_path, many_routines(count)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await routines_screen(pilot)
+        await pilot.press("slash", *"routine 1", "enter")  # the list was still waiting
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
-        assert app.screen.session.plan.routine.id == "r599"
+        assert app.screen.session.plan.routine.id == "r1"
+
+
+async def test_the_list_is_rebuilt_only_when_what_it_shows_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Measuring thousands of options is the dear part of the list: a filter key that finds
+    the same routines, or levels that did not move, leave it as it is."""
+    count = 600
+    app = make_app(tmp_path, routines=write_routines(tmp_path, many_routines(count)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await routines_screen(pilot)
+        await wait_until(pilot, lambda: app.store is not None, "the history to open")
+        await pilot.pause()
+        built: list[int] = []
+        original = OptionList.set_options
+
+        def counted(self: OptionList, options: object) -> OptionList:
+            result = original(self, options)  # type: ignore[arg-type]
+            built.append(self.option_count)
+            return result
+
+        monkeypatch.setattr(OptionList, "set_options", counted)
+        screen.show_levels(dict(screen.levels))  # the same levels, given again
+        for key in "routine":  # every routine's name has each of these
+            await pilot.press("slash", key) if key == "r" else await pilot.press(key)
+            screen._filter_now()
+        assert built == []
+        await pilot.press("space", "5", "9", "9")  # these narrow it: rebuilt
+        screen._filter_now()
+        assert built and built[-1] == 1
+        assert screen.shown[0].id == "r599"
+        await pilot.press("9")
+        screen._filter_now()
+        assert built[-1] == 0
+        assert "'routine 5999'" in text_of(screen.query_one("#detail-text"))
+        builds = len(built)
+        await pilot.press("9")  # still nothing: the list stays, the message names the query
+        screen._filter_now()
+        assert len(built) == builds
+        assert "'routine 59999'" in text_of(screen.query_one("#detail-text"))
+
+
+async def test_levels_that_move_redraw_that_routine_only(tmp_path: Path) -> None:
+    app = make_app(tmp_path, routines=BUNDLED)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await routines_screen(pilot)
+        await wait_until(pilot, lambda: app.store is not None, "the history to open")
+        await pilot.pause()
+        assert app.book is not None
+        daily = app.book.routine("daily-back")
+        others = {r.id: screen._options[r.id] for r in app.book.routines if r.id != daily.id}
+        before = str(screen._options[daily.id].prompt)
+        history = [PastSession(frozenset(range(len(daily.steps))))] * 5
+        screen.show_levels({"daily-back": levels_for(daily, history)})
+        await pilot.pause()
+        assert str(screen._options[daily.id].prompt) != before  # a longer routine now
+        assert all(screen._options[rid] is option for rid, option in others.items())
+        listed = screen.query_one("#routine-list", OptionList)
+        shown = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
+        assert str(screen._options[daily.id].prompt) in shown
 
 
 @settings(max_examples=60, deadline=None)

@@ -1,8 +1,9 @@
 """The start screen: pick a routine, see its steps, doses and levels, and its caution; start it.
 
 A file may hold thousands of routines: each routine's option and lower-case search text are
-built once per loaded file, and the filter, debounced for large files, narrows them and
-updates the list once per query.
+built once per loaded file. The filter narrows them at each key, and redraws the list only
+when what it shows changes; where a key leaves thousands of matches, the list waits for a
+pause in the typing.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ from tui.ui import messages
 from tui.ui.breakpoints import settle_breakpoints
 
 FILE_CHECK_SECONDS = 2.0
-FILTER_DELAY = 0.12  # seconds of quiet typing before a large list is filtered
-FILTER_AT_ONCE = 500  # up to this many routines the filter follows every key at once
+FILTER_DELAY = 0.12  # seconds of quiet typing before thousands of matches are listed
+FILTER_AT_ONCE = 2000  # up to this many matches are listed at once, at each key
 Levels = Mapping[str, Mapping[int, Level]]  # routine id -> step index -> its level now
 PAIN_NOTICE = (
     "Your pain rose after 2 of your last 3 sessions: ask a physiotherapist before going on."
@@ -268,9 +269,23 @@ class RoutinesScreen(Screen[None]):
         self._fill(self.query_one("#filter", Input).value, keep=highlighted, fresh=True)
 
     def show_levels(self, levels: Levels) -> None:
-        """New progression levels (after a session, say) for the routines already shown."""
-        if self.book is not None:
-            self.show_book(self.book, levels)
+        """New progression levels (after a session, say) for the routines already shown: only
+        the routines whose levels moved are measured again, and the list is redrawn only if
+        one did (a file of thousands of routines took a second each time)."""
+        moved = {
+            routine_id
+            for routine_id in set(levels) | set(self.levels)
+            if levels.get(routine_id) != self.levels.get(routine_id)
+        }
+        self.levels = levels
+        if self.book is None or not moved:
+            return
+        for routine in self.book.routines:
+            if routine.id in moved:
+                self.lengths[routine.id] = length = self._length(routine)
+                self._options[routine.id] = routine_option(routine, length)
+        highlighted = self.selected.id if self.selected else None
+        self._fill(self.query_one("#filter", Input).value, keep=highlighted, fresh=True)
 
     def show_pain_notice(self, show: bool) -> None:
         """The notice to ask a physiotherapist, when the pain rose after 2 of the last 3
@@ -284,16 +299,27 @@ class RoutinesScreen(Screen[None]):
         return routine_length(routine)
 
     def _fill(self, query: str, keep: str | None = None, fresh: bool = False) -> None:
+        self._show_matches(query, self._matches(query, fresh), keep, fresh)
+
+    def _matches(self, query: str, fresh: bool = False) -> list[Routine]:
         routines = self.book.routines if self.book else ()
         last = ("", ()) if fresh else (self._query, self.shown)
-        self.shown = next_matches(routines, self._search, query, *last)
+        return next_matches(routines, self._search, query, *last)
+
+    def _show_matches(
+        self, query: str, shown: list[Routine], keep: str | None = None, fresh: bool = False
+    ) -> None:
         self._query = query
-        options = self.query_one("#routine-list", OptionList)
-        options.set_options(self._options[routine.id] for routine in self.shown)
-        if self.shown:
-            ids = [r.id for r in self.shown]
-            options.highlighted = ids.index(keep) if keep in ids else 0
-        self._show_detail()
+        # A key that finds the same routines ("routine-" in thousands of them) leaves the list
+        # as it is: measuring thousands of options again took a quarter of a second.
+        if fresh or shown != self.shown:
+            self.shown = shown
+            options = self.query_one("#routine-list", OptionList)
+            options.set_options(self._options[routine.id] for routine in self.shown)
+            if self.shown:
+                ids = [r.id for r in self.shown]
+                options.highlighted = ids.index(keep) if keep in ids else 0
+        self._show_detail()  # "No routine matches ..." names the query
 
     @property
     def selected(self) -> Routine | None:
@@ -334,10 +360,13 @@ class RoutinesScreen(Screen[None]):
         if self._filter_timer is not None:
             self._filter_timer.stop()
             self._filter_timer = None
-        if len(self._search) <= FILTER_AT_ONCE:
-            self._fill(event.value)
+        # Searching thousands of routines takes a few ms, listing thousands of matches much
+        # more. A key that leaves up to FILTER_AT_ONCE matches (or the same ones) shows them at
+        # once; one that leaves more waits for a pause in the typing.
+        matches = self._matches(event.value)
+        if len(matches) <= FILTER_AT_ONCE or matches == self.shown:
+            self._show_matches(event.value, matches)
         else:
-            # Thousands of routines: wait for a pause in the typing, then filter once.
             self._filter_timer = self.set_timer(FILTER_DELAY, self._filter_now)
 
     def _filter_now(self) -> None:
