@@ -163,6 +163,8 @@ class PtyApp:
         self.child = pexpect.spawn(
             argv[0], list(argv[1:]), env=dict(env), dimensions=(rows, cols), timeout=30
         )
+        # pexpect sleeps 50 ms before every send by default: it was in each key's latency.
+        self.child.delaybeforesend = None
 
     @property
     def pid(self) -> int:

@@ -199,6 +199,23 @@ def write_routine_file(root: Path, count: int) -> Path:
 
 
 @dataclass(frozen=True)
+class FileLoad:
+    size: int  # bytes
+    seconds: list[float]
+
+
+def time_load(path: Path) -> FileLoad:
+    from tui.core.loader import load_file
+
+    seconds = []
+    for _ in range(RUNS):
+        began = time.perf_counter()
+        load_file(path)
+        seconds.append(time.perf_counter() - began)
+    return FileLoad(path.stat().st_size, seconds)
+
+
+@dataclass(frozen=True)
 class BigFileTimes:
     load: list[float]
     lengths: list[float]  # what the Routines screen works out for its list
@@ -316,15 +333,21 @@ def ms_row(label: str, values: Sequence[float], note: str = "") -> None:
     print(ROW.format(label, f"{median(values) * 1000:.0f} ms", f"{figures}  {note}".rstrip()))
 
 
-def print_start(title: str, label: str, ours: list[Start], minimal: list[Start]) -> None:
+def print_start(
+    title: str,
+    label: str,
+    ours: list[Start],
+    minimal: list[Start],
+    goal: float | None = GOAL_STARTUP_RATIO,
+) -> None:
     """One table: a backtone start beside the minimal app of the same rounds, and the ratio."""
     ratio = median([s.seconds for s in ours]) / median([s.seconds for s in minimal])
     print()
     print(title)
     ms_row(label, [s.seconds for s in ours])
     ms_row("minimal app (Header, Digits, ProgressBar, Footer)", [s.seconds for s in minimal])
-    ok = ratio <= GOAL_STARTUP_RATIO
-    print(ROW.format("ratio", f"{ratio:.2f}x", f"goal <= {GOAL_STARTUP_RATIO}x: {verdict(ok)}"))
+    judged = "no goal" if goal is None else f"goal <= {goal}x: {verdict(ratio <= goal)}"
+    print(ROW.format("ratio", f"{ratio:.2f}x", judged))
 
 
 def print_memory(starts: dict[str, list[Start]], labels: dict[str, str]) -> None:
@@ -409,12 +432,17 @@ def main() -> int:
         starts = measure_starts(programs, root)
         keys = time_filter(backtone, huge, root)
         big = time_big_file(write_routine_file(root, BIG_FILE_ROUTINES), BIG_FILE_ROUTINES)
-    print_report(starts, run, keys, big)
+        huge_load = time_load(huge)
+    print_report(starts, run, keys, big, huge_load)
     return 0
 
 
 def print_report(
-    starts: dict[str, list[Start]], run: list[str], keys: list[KeyTime], big: BigFileTimes
+    starts: dict[str, list[Start]],
+    run: list[str],
+    keys: list[KeyTime],
+    big: BigFileTimes,
+    huge_load: FileLoad,
 ) -> None:
     minimal = starts["minimal"]
     command = "backtone " + " ".join(run[1:])
@@ -433,10 +461,16 @@ def print_report(
     )
     print_start(
         f"{HUGE_FILE_ROUTINES:,}-routine file start: `backtone --routines FILE`\n"
-        "  spawn -> its first routine and the Footer's keys on screen",
+        "  spawn -> its first routine and the Footer's keys on screen (the issue asks for a\n"
+        "  responsive filter at this size, below, and sets no goal for this frame)",
         f"backtone, {HUGE_FILE_ROUTINES:,} routines",
         starts["huge"],
         minimal,
+        goal=None,
+    )
+    ms_row(
+        f"of which load_file of its {huge_load.size / 1e6:.1f} MB (in this process)",
+        huge_load.seconds,
     )
     print_memory(
         starts,
