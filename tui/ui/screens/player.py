@@ -22,6 +22,7 @@ from tui.core.engine import (
     Event,
     Session,
     SessionEnded,
+    Status,
 )
 from tui.ui import cues, messages
 from tui.ui.breakpoints import settle_breakpoints
@@ -117,14 +118,9 @@ class SessionScreen(Screen[None]):
         self._was_running_before_dialog = False
         self._keys_state: tuple[bool, ...] | None = None
         self._shown = False  # restyled when first shown; class changes before that wait
-        self._start_events: list[Event] = []
 
     def compose(self) -> ComposeResult:
         settle_breakpoints(self)
-        # The clock starts as the screen is built, ~20 ms before its first frame (starting it
-        # after the first refresh made every second land ~55 ms late), and before the Footer
-        # is, so its first keys are those of a session playing: Pause, not nothing.
-        self._start_events = self.session.start()
         yield Header()
         with Vertical(id="session-body"):
             with Horizontal(id="session-top"):
@@ -162,7 +158,10 @@ class SessionScreen(Screen[None]):
             field: self.query_one(f"#{id_}", QuietProgressBar) for field, id_ in BAR_WIDGETS.items()
         }
         self.app.app_suspend_signal.subscribe(self, self._on_app_suspend)
-        self._apply(self._start_events)
+        # The clock starts now, a frame's draw (~20 ms) before the screen shows: starting it
+        # after the first refresh made every second land ~55 ms late, and starting it in
+        # compose made the first second a person sees ~50 ms short.
+        self._apply(self.session.start())
 
     def on_unmount(self) -> None:
         if self._timer is not None:
@@ -313,12 +312,16 @@ class SessionScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         session = self.session
+        # The Footer is built before on_mount starts the session: a session not started yet
+        # gets the keys it starts with, so the first frame shows them.
+        running = session.running or session.status is Status.READY
+        waiting = running and not session.segment.timed
         if action == "pause":
-            return session.running and not session.waiting
+            return running and not waiting
         if action == "resume":
             return session.paused
         if action == "go_on":
-            return session.waiting
+            return waiting
         if action == "adjust":
             return True if session.segment.timed else None
         if action == "set_bell":
