@@ -242,7 +242,18 @@ def peak_rss_kib(pid: int) -> int:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of the process (all its threads), from /proc/PID/stat."""
+    """CPU time of the process: its threads' time on a CPU, in nanoseconds, from
+    /proc/PID/task/*/schedstat; where the kernel keeps no such figure, user + system time
+    from /proc/PID/stat, counted in clock ticks (10 ms: 0.03 % of a core over 30 s, the
+    size of the whole difference this measures)."""
+    on_cpu = 0
+    for task in Path(f"/proc/{pid}/task").glob("*/schedstat"):
+        try:
+            on_cpu += int(task.read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue  # a thread that ended between the listing and the read
+    if on_cpu:
+        return on_cpu / 1e9
     stat = Path(f"/proc/{pid}/stat").read_text()
     fields = stat[stat.rindex(")") + 2 :].split()  # the name in parentheses may hold spaces
     utime, stime = int(fields[11]), int(fields[12])  # fields 14 and 15 of proc(5)

@@ -23,9 +23,10 @@ It prints figures and their goals; it never fails on a timing (the machine may b
     once a second (set_interval(1, ...) updating a Digits and a ProgressBar(show_eta=False)).
     The pty answers Textual's synchronized-output query like a modern terminal, so frames are
     counted too. backtone's countdown is read off the screen from its big clock.
-(c) CPU (utime + stime of every thread, from /proc/PID/stat) of backtone and of the minimal
-    app over 30 s of the same hold at 80x24 (no COLORTERM), in a window after the bytes
-    window, as % of one core; the goal is a ratio, as both are measured on the same machine.
+(c) CPU (every thread's time on a CPU, from /proc/PID/task/*/schedstat, in ns) of backtone
+    and of the minimal app over 30 s of the same hold at 80x24 (no COLORTERM), in a window
+    after the bytes window, as % of one core; the goal is a ratio, as both are measured on
+    the same machine.
 """
 
 from __future__ import annotations
