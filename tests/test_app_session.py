@@ -375,6 +375,45 @@ async def test_run_option_starts_at_once_and_small_terminal_keeps_the_countdown(
         assert app.screen.session.status is Status.ACTIVE
 
 
+async def test_bars_without_room_wait_and_are_drawn_when_they_get_it(
+    tmp_path: Path, bells, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under 32 rows the first get-ready's caution takes the bars' rows: they are not
+    updated unseen (that rebuilt Textual's map of the screen at every tick), and show the
+    session's progress as soon as they have room again."""
+    from tui.ui.widgets.bar import QuietProgressBar
+
+    updates: list[str] = []
+    original = QuietProgressBar.update
+
+    def counted(self: QuietProgressBar, **values: object) -> None:
+        updates.append(str(self.id))
+        original(self, **values)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(QuietProgressBar, "update", counted)
+    clock = ManualClock()
+    bundled = Path(__file__).resolve().parents[1] / "routines.toml"
+    app = make_app(tmp_path, routines=bundled, clock=clock, start_routine="daily-back")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        s = Started(app, clock, bells)
+        bars = s.screen.query_one("#bars")
+        assert bars.region.height == 0 and s.shown("#caution")
+        updates.clear()  # the ProgressBar's own, as it is built
+        for _ in range(3):
+            s.advance(1.0)
+            await pilot.pause()
+        assert updates == []
+        s.advance(2.5)  # the get-ready ends, the caution with it
+        await wait_until(pilot, lambda: bars.region.height == 3, "the bars' rows back")
+        await pilot.pause()
+        view = s.screen._view
+        assert view is not None
+        shown = {field: bar.progress for field, bar in s.screen._bars.items()}
+        assert shown == {field: getattr(view, field) for field in shown}
+        assert shown["session_bar"] > 0
+
+
 # -- the caution, the figure and the exercise card ------------------------------------------------
 
 FIGURE = """\

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.errors import NoWidget
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Header, Label, Static
 
 from tui.core.engine import (
@@ -118,6 +120,7 @@ class SessionScreen(Screen[None]):
         self._was_running_before_dialog = False
         self._keys_state: tuple[bool, ...] | None = None
         self._shown = False  # restyled when first shown; class changes before that wait
+        self._bars_drawn: dict[str, float] = {}  # what each bar shows
 
     def compose(self) -> ComposeResult:
         settle_breakpoints(self)
@@ -158,6 +161,7 @@ class SessionScreen(Screen[None]):
             field: self.query_one(f"#{id_}", QuietProgressBar) for field, id_ in BAR_WIDGETS.items()
         }
         self.app.app_suspend_signal.subscribe(self, self._on_app_suspend)
+        self.screen_layout_refresh_signal.subscribe(self, self._laid_out)
         # The clock starts now, a frame's draw (~20 ms) before the screen shows: starting it
         # after the first refresh made every second land ~55 ms late, and starting it in
         # compose made the first second a person sees ~50 ms short.
@@ -255,7 +259,7 @@ class SessionScreen(Screen[None]):
         for field in view.changed_fields(self._view):
             value = getattr(view, field)
             if field in self._bars:
-                self._bars[field].update(progress=value)
+                continue  # below
             elif field == "countdown" and self._countdown is not None:
                 self._countdown.update(value)
             elif field == "figure":
@@ -270,6 +274,14 @@ class SessionScreen(Screen[None]):
             else:
                 self._texts[field].update(value)
         self._view = view
+        for field, bar in self._bars.items():
+            value = getattr(view, field)
+            # A bar with no room (the first get-ready's caution has its rows) is drawn when
+            # it gets room: one updated unseen made Textual rebuild its map of the whole
+            # screen at every tick.
+            if self._bars_drawn.get(field) != value and self._has_room(bar):
+                bar.update(progress=value)
+                self._bars_drawn[field] = value
         self._set_classes(
             {
                 "-caution": bool(view.caution),
@@ -279,6 +291,13 @@ class SessionScreen(Screen[None]):
                 "-figure-beside": self._figure_beside(view.figure),
             }
         )
+
+    def _has_room(self, widget: Widget) -> bool:
+        """Whether any of the widget is on screen (not clipped away by its container)."""
+        try:
+            return bool(self.find_widget(widget).visible_region)
+        except NoWidget:
+            return False
 
     def _set_classes(self, classes: dict[str, bool]) -> None:
         """Set the screen's classes with one restyle of its widgets, not one per class, and
@@ -302,11 +321,15 @@ class SessionScreen(Screen[None]):
                 widget.display = shown
 
     def on_resize(self) -> None:
-        # Only what depends on the size changes: the bars' cells and the figure's place.
-        # Redrawing every text here cost a layout and a frame more on the way to the first.
-        self._draw()
+        # Only what depends on the size changes: the figure's place, and the bars (after
+        # the layout). Redrawing every text here cost a layout and a frame more on the way
+        # to the first.
         if self._view is not None:
             self._place_figure(self._view.figure)
+
+    def _laid_out(self, _screen: object) -> None:
+        """After a layout (a resize, the caution gone): the bars in their new room."""
+        self._draw()
 
     # -- keys --------------------------------------------------------------------------------
 
