@@ -121,6 +121,8 @@ class SessionScreen(Screen[None]):
         self._keys_state: tuple[bool, ...] | None = None
         self._shown = False  # restyled when first shown; class changes before that wait
         self._bars_drawn: dict[str, float] = {}  # what each bar shows
+        self._waiting_bars: set[str] = set()  # bars behind on the view, for want of room
+        self._cells: BarCells | None = None  # the bars' widths the view was drawn for
 
     def compose(self) -> ComposeResult:
         settle_breakpoints(self)
@@ -254,7 +256,7 @@ class SessionScreen(Screen[None]):
                 self.refresh_bindings()
 
     def _draw(self) -> None:
-        cells = BarCells(*(bar.size.width for bar in self._bars.values()))
+        cells = self._cells = self._bar_cells()
         view = session_view(self.session, cells, self._caution_at)
         for field in view.changed_fields(self._view):
             value = getattr(view, field)
@@ -274,14 +276,19 @@ class SessionScreen(Screen[None]):
             else:
                 self._texts[field].update(value)
         self._view = view
+        self._waiting_bars.clear()
         for field, bar in self._bars.items():
             value = getattr(view, field)
+            if self._bars_drawn.get(field) == value:
+                continue
             # A bar with no room (the first get-ready's caution has its rows) is drawn when
             # it gets room: one updated unseen made Textual rebuild its map of the whole
             # screen at every tick.
-            if self._bars_drawn.get(field) != value and self._has_room(bar):
+            if self._has_room(bar):
                 bar.update(progress=value)
                 self._bars_drawn[field] = value
+            else:
+                self._waiting_bars.add(field)
         self._set_classes(
             {
                 "-caution": bool(view.caution),
@@ -328,8 +335,15 @@ class SessionScreen(Screen[None]):
             self._place_figure(self._view.figure)
 
     def _laid_out(self, _screen: object) -> None:
-        """After a layout (a resize, the caution gone): the bars in their new room."""
-        self._draw()
+        """After a layout (a resize, the caution gone): the bars in their new room. Only
+        then: after the layout of each new segment's texts, drawing them again took a frame
+        more a second."""
+        waiting = (self._bars[field] for field in self._waiting_bars)
+        if self._bar_cells() != self._cells or any(self._has_room(bar) for bar in waiting):
+            self._draw()
+
+    def _bar_cells(self) -> BarCells:
+        return BarCells(*(bar.size.width for bar in self._bars.values()))
 
     # -- keys --------------------------------------------------------------------------------
 
