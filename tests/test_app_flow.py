@@ -273,3 +273,30 @@ async def test_a_narrow_session_footer_keeps_pause_next_stop_and_help(
         screen = session_screen(app)
         await pilot.press("right", "left")  # a key the Footer leaves out still works
         assert screen.session.index == 0
+
+
+async def test_the_session_footer_follows_the_terminal_across_both_widths(
+    tmp_path: Path,
+) -> None:
+    """Widened past 100 columns the palette's key comes; narrowed under 70 only Pause,
+    Next, Stop and Help stay; and back."""
+    from textual.widgets import Footer
+
+    def keys() -> list[str]:
+        footer = app.screen.query_one(Footer)
+        return [key.description for key in footer.query("FooterKey")]
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await wait_for_screen(pilot, SessionScreen)
+        await pilot.pause()
+        assert "palette" not in keys() and "Back" in keys()
+        for width, height in ((120, 40), (60, 20), (120, 40)):
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+            await pilot.pause()
+            if width < 70:
+                assert keys() == ["Pause", "Next", "Stop", "Help"]
+            else:
+                assert "Back" in keys() and "palette" in keys(), keys()

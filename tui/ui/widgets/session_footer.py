@@ -21,15 +21,15 @@ ESSENTIAL = frozenset({"pause", "resume", "go_on", "next_segment", "stop", "help
 class SessionFooter(Footer):
     def __init__(self) -> None:
         super().__init__()
-        self._narrow: bool | None = None
+        self._shape: tuple[bool, bool] | None = None  # (narrow, palette key shown)
         # Textual's Footer shows no keys until its screen first publishes its bindings, after
         # the first frame; the session's keys are known as it is built, so they are in it.
         self.set_reactive(Footer._bindings_ready, True)
 
     def compose(self) -> ComposeResult:
         # Settled here, so the first Resize does not compose the keys a second time.
-        self._narrow = narrow = self._is_narrow()
-        self.set_reactive(Footer.show_command_palette, self.app.size.width >= WIDE)
+        self._shape = narrow, palette = self._shape_now()
+        self.set_reactive(Footer.show_command_palette, palette)
         for widget in super().compose():
             if isinstance(widget, FooterKey):
                 if narrow and widget.action not in ESSENTIAL:
@@ -41,12 +41,12 @@ class SessionFooter(Footer):
                     widget.set_reactive(FooterKey.compact, self.compact)
             yield widget
 
-    def _is_narrow(self) -> bool:
-        return self.app.size.width < NARROW
+    def _shape_now(self) -> tuple[bool, bool]:
+        width = self.app.size.width
+        return width < NARROW, width >= WIDE
 
     def on_resize(self, event: Resize) -> None:
-        self.show_command_palette = self.app.size.width >= WIDE
-        narrow = self._is_narrow()
-        if narrow != self._narrow:
-            self._narrow = narrow
+        # The keys are composed again when a resize crosses either width, so a terminal
+        # widened past WIDE gets the palette's key (it did only if it started that wide).
+        if self._shape_now() != self._shape:
             self.refresh(recompose=True)
