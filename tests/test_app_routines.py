@@ -368,6 +368,22 @@ async def test_names_are_text_never_markup(tmp_path: Path) -> None:
         assert CommandPalette.is_open(app)
 
 
+@pytest.mark.parametrize("name", MARKUP_NAMES)
+async def test_help_over_a_session_names_the_routine_as_text(tmp_path: Path, name: str) -> None:
+    text = SHORT_ROUTINES.replace('name = "Short test"', f"name = {toml_string(name)}")
+    routines = write_routines(tmp_path, text)
+    app = make_app(tmp_path, routines=routines, start_routine="short")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, SessionScreen), "the session")
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.pause()
+        box = app.screen.query_one("#help-box")
+        # The box's top border, as the terminal gets it (Textual draws borders only there).
+        screen_lines = [strip.text for strip in app.screen._compositor.render_strips()]
+        assert f" Keys: {name} " in screen_lines[box.region.y]
+
+
 def toml_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -39,7 +40,8 @@ class HelpScreen(ModalScreen[None]):
         for key, text in EXTRA_KEYS:
             table.add_row(key, text)
         with VerticalScroll(id="help-box") as box:
-            box.border_title = f"Keys: {self.beneath.title or self.beneath.__class__.__name__}"
+            # The session's title is the routine's name: text, never markup.
+            box.border_title = Text(f"Keys: {self.beneath.title or type(self.beneath).__name__}")
             box.border_subtitle = "Esc to close"
             yield Static(table)
 
