@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from tui.core.loader import load_text
 from tui.core.progression import PastSession, levels_for
+from tui.ui.app import BacktoneApp
 from tui.ui.screens.exercise_card import ExerciseCardScreen
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.player import SessionScreen
@@ -147,8 +148,6 @@ async def test_broken_file_opens_on_the_problems_screen(tmp_path: Path) -> None:
 @pytest.fixture
 def no_suspend(monkeypatch: pytest.MonkeyPatch) -> None:
     """Headless apps cannot suspend; the editor runs as if the terminal were handed over."""
-    from tui.ui.app import BacktoneApp
-
     monkeypatch.setattr(BacktoneApp, "suspend", lambda self: contextlib.nullcontext())
 
 
@@ -258,6 +257,16 @@ async def routines_screen(pilot: Pilot[None]) -> RoutinesScreen:
     return screen
 
 
+async def routines_screen_with_history(pilot: Pilot[None]) -> RoutinesScreen:
+    """The Routines screen once the app has opened the history and given it its levels."""
+    screen = await routines_screen(pilot)
+    app = pilot.app
+    assert isinstance(app, BacktoneApp)
+    await wait_until(pilot, lambda: app.store is not None, "the history to open")
+    await pilot.pause()
+    return screen
+
+
 @pytest.mark.parametrize("size", [(80, 24), (40, 12)])
 async def test_the_caution_is_apart_and_on_screen_at_every_size(
     tmp_path: Path, size: tuple[int, int]
@@ -285,10 +294,8 @@ async def test_the_caution_is_plain_in_ascii_mode(tmp_path: Path) -> None:
 async def test_steps_show_their_progression_level(tmp_path: Path) -> None:
     app = make_app(tmp_path, routines=BUNDLED)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await routines_screen(pilot)
         # The app sets the levels from the history once it opens: wait for that first.
-        await wait_until(pilot, lambda: app.store is not None, "the history to open")
-        await pilot.pause()
+        screen = await routines_screen_with_history(pilot)
         assert app.book is not None
         daily = app.book.routine("daily-back")
         history = [PastSession(frozenset(range(len(daily.steps))))] * 5  # two rises, one over
@@ -308,10 +315,8 @@ async def test_the_pain_notice_shows_when_the_app_says(
 ) -> None:
     app = make_app(tmp_path, routines=BUNDLED)
     async with app.run_test(size=size) as pilot:
-        screen = await routines_screen(pilot)
         # The app gives the notice its state once the history opens: wait for that first.
-        await wait_until(pilot, lambda: app.store is not None, "the history to open")
-        await pilot.pause()
+        screen = await routines_screen_with_history(pilot)
         notice = screen.query_one("#pain-notice")
         assert not notice.display or notice.region.height == 0
         screen.show_pain_notice(True)
@@ -442,9 +447,7 @@ async def test_the_list_is_rebuilt_only_when_what_it_shows_changes(
     count = 600
     app = make_app(tmp_path, routines=write_routines(tmp_path, many_routines(count)))
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await routines_screen(pilot)
-        await wait_until(pilot, lambda: app.store is not None, "the history to open")
-        await pilot.pause()
+        screen = await routines_screen_with_history(pilot)
         built: list[int] = []
         original = OptionList.set_options
 
@@ -455,8 +458,9 @@ async def test_the_list_is_rebuilt_only_when_what_it_shows_changes(
 
         monkeypatch.setattr(OptionList, "set_options", counted)
         screen.show_levels(dict(screen.levels))  # the same levels, given again
+        await pilot.press("slash")
         for key in "routine":  # every routine's name has each of these
-            await pilot.press("slash", key) if key == "r" else await pilot.press(key)
+            await pilot.press(key)
             screen._filter_now()
         assert built == []
         await pilot.press("space", "5", "9", "9")  # these narrow it: rebuilt
@@ -477,9 +481,7 @@ async def test_the_list_is_rebuilt_only_when_what_it_shows_changes(
 async def test_levels_that_move_redraw_that_routine_only(tmp_path: Path) -> None:
     app = make_app(tmp_path, routines=BUNDLED)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await routines_screen(pilot)
-        await wait_until(pilot, lambda: app.store is not None, "the history to open")
-        await pilot.pause()
+        screen = await routines_screen_with_history(pilot)
         assert app.book is not None
         daily = app.book.routine("daily-back")
         others = {r.id: screen._options[r.id] for r in app.book.routines if r.id != daily.id}
