@@ -20,7 +20,7 @@ from tui.ui.app import AFTER_QUESTION, BEFORE_QUESTION, BacktoneApp
 from tui.ui.screens.checkin import CheckInScreen
 from tui.ui.screens.player import SessionScreen
 from tui.ui.screens.resume_offer import ResumeScreen
-from tui.ui.screens.summary import SummaryScreen
+from tui.ui.screens.session_summary import SummaryScreen
 
 RISING = """\
 schema = 2

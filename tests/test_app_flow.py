@@ -19,7 +19,7 @@ from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.player import SessionScreen
 from tui.ui.screens.resume_offer import ResumeScreen
 from tui.ui.screens.routine_list import RoutinesScreen
-from tui.ui.screens.summary import SummaryScreen
+from tui.ui.screens.session_summary import SummaryScreen
 
 ONE_HOLD = """\
 schema = 1
@@ -253,7 +253,7 @@ async def test_in_the_browser_editing_and_suspending_say_they_are_not_available(
     ("width", "shown"),
     [
         (50, ["Pause", "Next", "Stop", "Help"]),
-        (80, ["Pause", "Next", "Back", "+5s", "-5s", "Bell on", "Stop", "Help"]),
+        (80, ["Pause", "Next", "Back", "+5s", "-5s", "Mute bell", "Stop", "Help"]),
     ],
 )
 async def test_a_narrow_session_footer_keeps_pause_next_stop_and_help(

@@ -37,7 +37,7 @@ from tui.ui.screens.history_view import HistoryScreen, SessionDetailScreen
 from tui.ui.screens.player import SessionScreen
 from tui.ui.screens.resume_offer import ResumeScreen
 from tui.ui.screens.routine_list import RoutinesScreen
-from tui.ui.widgets.trend import ASCII_LEVELS, BLOCKS, NEEDS, bar, trend_sentence
+from tui.ui.widgets.trend_panel import ASCII_LEVELS, BLOCKS, NEEDS, bar, trend_sentence
 
 
 async def play_eggs_to_the_end(pilot, app, clock: ManualClock) -> None:

@@ -510,3 +510,18 @@ def test_narrowing_the_filter_finds_what_a_fresh_search_finds(queries: list[str]
         found = next_matches(book.routines, search, query, last_query, last)
         assert found == [r for r in book.routines if routine_matches(r, query)]
         last_query, last = query, found
+
+
+async def test_help_over_the_routines_is_titled_with_the_screen_a_person_sees(
+    tmp_path: Path,
+) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, RoutinesScreen), "the routines")
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.pause()
+        box = app.screen.query_one("#help-box")
+        screen_lines = [strip.text for strip in app.screen._compositor.render_strips()]
+        assert " Keys: Routines " in screen_lines[box.region.y]
+        assert "Screen" not in screen_lines[box.region.y]

@@ -15,7 +15,7 @@ from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.player import SessionScreen
 from tui.ui.screens.routine_list import RoutinesScreen
-from tui.ui.screens.summary import SummaryScreen
+from tui.ui.screens.session_summary import SummaryScreen
 from tui.ui.widgets.big_clock import BigClock
 
 
@@ -258,7 +258,7 @@ async def test_stop_asks_and_no_keeps_going(tmp_path: Path, bells) -> None:
         assert isinstance(app.screen, SummaryScreen)
         assert session.status is Status.STOPPED
         summary = text_of(app.screen.query_one("#summary-text"))
-        assert "stopped early" in summary
+        assert "Stopped: 0 of 4 reps done." in summary
         await pilot.press("enter")
         assert isinstance(app.screen, RoutinesScreen)
 
@@ -302,7 +302,7 @@ async def test_summary_says_when_some_parts_were_skipped(tmp_path: Path, bells) 
         await pilot.press("right_square_bracket", "right_square_bracket")
         await pilot.pause()
         summary = text_of(app.screen.query_one("#summary-text"))
-        assert "complete, with some parts skipped" in summary
+        assert "Ended early, with skips: 1 of 4 reps done." in summary
         assert "0 of 2 exercises in full, 1 of 4 reps" in summary
         assert "Egg (1 rep), Knee hug (2 reps)" in summary
 

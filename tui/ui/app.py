@@ -10,9 +10,9 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -30,8 +30,10 @@ from tui.ui.routine_file import RoutineFileApp
 if TYPE_CHECKING:
     from tui.store.recorder import Recorder
     from tui.store.sessions import HistoryStore
-    from tui.ui.screens.summary import SummaryScreen
+    from tui.ui.screens.session_summary import SummaryScreen
 
+
+T = TypeVar("T")
 
 HISTORY_OPEN_DELAY = 0.15  # seconds after start-up: the first frame goes out first
 BEFORE_QUESTION = "How is your back right now?"
@@ -85,6 +87,32 @@ class BacktoneApp(RoutineFileApp):
         self.history_problem: str | None = None
         self._history_tried = False
         self._pain_before: int | None = None  # the check-in before the session playing
+        self._held_keys: list[events.Key] = []  # keys that came while a screen was being built
+        self._pending_writes: set[asyncio.Future[str | None]] = set()
+
+    # -- keys at a screen change -------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys wait while the screen on top is being built, then go to it in order.
+
+        Keys come in bursts (a paste, a fast typist, a phone's SSH client, `tmux send-keys 5
+        Enter q`): the key after the one that closed a screen was run against the bindings of
+        the next screen before it was composed, and its actions found no widgets."""
+        if isinstance(event, events.Key) and (self._held_keys or not self.screen.is_mounted):
+            self._held_keys.append(event)
+            if len(self._held_keys) == 1:
+                self.call_after_refresh(self._replay_held_keys)
+            return
+        await super().on_event(event)
+
+    def _replay_held_keys(self) -> None:
+        if not self.screen.is_mounted:
+            self.call_after_refresh(self._replay_held_keys)
+            return
+        held, self._held_keys = self._held_keys, []
+        for key in held:
+            # A new event: the held one was marked as forwarded on its first way through.
+            self.post_message(events.Key(key.key, key.character))
 
     # -- start-up: one sequence ----------------------------------------------------------------
 
@@ -288,7 +316,7 @@ class BacktoneApp(RoutineFileApp):
         """Replace the session screen with the summary, closing whatever is open above it:
         a session that ends under the help or the palette must not trap the person."""
         from tui.ui.screens.player import SessionScreen
-        from tui.ui.screens.summary import SummaryScreen
+        from tui.ui.screens.session_summary import SummaryScreen
 
         screen = message.screen
         if not isinstance(screen, SessionScreen):
@@ -313,25 +341,41 @@ class BacktoneApp(RoutineFileApp):
         """The final write (off the UI thread, on a connection of its own), the week's
         figures on the summary, then "And now?" over it."""
         from tui.store.rows import HistoryUnavailable
+        from tui.ui.screens.checkin import CheckInScreen
 
         if recorder is not None:
-            warning = await asyncio.to_thread(recorder.finish, summary.session)
-            if warning:
-                self.notify(warning, severity="warning", timeout=12, markup=False)
+            await self._write(recorder.finish, summary.session)
         if self.store is not None:
             # Without the figures the summary still says how the session went.
             with contextlib.suppress(HistoryUnavailable):
-                summary.show_stats(self.store.stats())
+                summary.stats = self.store.stats()
         if not self.checkin:
             return
         routine = summary.session.plan.routine
-        pain_after = await self._check_in(AFTER_QUESTION, f"After: {routine.name}")
-        if pain_after is not None and recorder is not None:
-            warning = await asyncio.to_thread(recorder.set_pain_after, pain_after)
-            if warning:
-                self.notify(warning, severity="warning", timeout=12, markup=False)
-        if summary.is_attached:
-            summary.show_pain(pain_before, pain_after)
+
+        def answered(pain_after: int | None) -> None:
+            # Called as the check-in closes, before any key that came after Enter: a `q` in
+            # the same burst quits only once this answer is written.
+            summary.pain = (pain_before, pain_after)
+            if pain_after is not None and recorder is not None:
+                self._write(recorder.set_pain_after, pain_after)
+
+        screen = CheckInScreen(AFTER_QUESTION, f"After: {routine.name}", ascii_only=self.ascii_only)
+        self.push_screen(screen, answered)
+
+    def _write(self, write: Callable[[T], str | None], value: T) -> asyncio.Future[str | None]:
+        """Run one of the recorder's writes in a thread; the app does not quit before it
+        is done. Its warning, if any, is shown."""
+        future = asyncio.ensure_future(asyncio.to_thread(write, value))
+        self._pending_writes.add(future)
+
+        def done(future: asyncio.Future[str | None]) -> None:
+            self._pending_writes.discard(future)
+            if not future.cancelled() and future.exception() is None and future.result():
+                self.notify(str(future.result()), severity="warning", timeout=12, markup=False)
+
+        future.add_done_callback(done)
+        return future
 
     @on(messages.SummaryClosed)
     def _summary_closed(self) -> None:
@@ -358,13 +402,30 @@ class BacktoneApp(RoutineFileApp):
         self.push_screen(HistoryScreen(self.store, ascii_only=self.ascii_only))
 
     async def action_quit(self) -> None:
-        """Ctrl+Q (and q) quits at once; a session playing is stopped and saved first. A routine
-        file with problems still makes the exit code 1, as `backtone check` does."""
+        """Ctrl+Q (and q where a screen binds it) quits; over a session that is still going
+        it asks first, as q does, and a second Ctrl+Q there means yes."""
+        from tui.ui.screens.player import SessionScreen
+
+        session = self._session_screen()
+        if (
+            isinstance(session, SessionScreen)
+            and not session.session.over
+            and not session.asking_to_quit
+        ):
+            session.ask_to_quit(self._quit_now)
+            return
+        await self._quit_now()
+
+    async def _quit_now(self) -> None:
+        """Stop and record what is playing, let every write in flight finish, then exit. A
+        routine file with problems still makes the exit code 1, as `backtone check` does."""
         from tui.ui.screens.player import SessionScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, SessionScreen):
                 screen.stop_quietly()
+        if self._pending_writes:
+            await asyncio.gather(*self._pending_writes, return_exceptions=True)
         self.exit(return_code=1 if self.problem is not None else 0)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -73,6 +73,15 @@ class CheckInScreen(ModalScreen[int | None]):
         # in a burst of keys (a paste, a fast typist over SSH) every Key event may be handled
         # before the first binding runs, so on_key cannot tell the order.
         self._last_digit: int | None = None
+        # Built here and kept: a key can be handled while the screen is still being built or
+        # already taken down (a burst of keys at a screen change), and nothing is looked up.
+        self._cells = [PainCell(value) for value in SCALE]
+        self._big: Digits | AsciiDigits = (
+            AsciiDigits("", id="checkin-big") if ascii_only else Digits("", id="checkin-big")
+        )
+        self._hint_label = Label(ASK, id="checkin-hint", markup=False)
+        confirm = "Confirm (Enter)" if ascii_only else "Confirm ⏎"
+        self._confirm = Button(confirm, variant="primary", id="checkin-confirm", compact=True)
 
     def compose(self) -> ComposeResult:
         settle_breakpoints(self)
@@ -81,21 +90,15 @@ class CheckInScreen(ModalScreen[int | None]):
             if self.caption:
                 yield Label(self.caption, id="checkin-caption", markup=False)
             with Horizontal(id="checkin-scale"):
-                for value in SCALE:
-                    yield PainCell(value)
+                yield from self._cells
             with Horizontal(id="checkin-ends"):
                 yield Label(LOW_LABEL, id="checkin-low")
                 yield Label(HIGH_LABEL, id="checkin-high")
             with Horizontal(id="checkin-choice"):
-                yield (
-                    AsciiDigits("", id="checkin-big")
-                    if self.ascii_only
-                    else Digits("", id="checkin-big")
-                )
-                yield Label(ASK, id="checkin-hint", markup=False)
+                yield self._big
+                yield self._hint_label
             with Horizontal(id="checkin-buttons"):
-                confirm = "Confirm (Enter)" if self.ascii_only else "Confirm ⏎"
-                yield Button(confirm, variant="primary", id="checkin-confirm", compact=True)
+                yield self._confirm
                 yield Button("Skip (s)", id="checkin-skip", compact=True)
 
     def on_mount(self) -> None:
@@ -110,14 +113,12 @@ class CheckInScreen(ModalScreen[int | None]):
         return ASCII_CHOSEN if self.ascii_only else CHOSEN
 
     def _show(self) -> None:
-        for cell in self.query(PainCell):
+        for cell in self._cells:
             cell.set_class(cell.value == self.choice, "-chosen")
-        big = self.query_one("#checkin-big")
-        assert isinstance(big, Digits | AsciiDigits)
-        big.update("" if self.choice is None else str(self.choice))
+        self._big.update("" if self.choice is None else str(self.choice))
         self.set_class(self.choice is None, "-unchosen")
-        self.query_one("#checkin-confirm", Button).disabled = self.choice is None
-        self.query_one("#checkin-hint", Label).update(self._hint())
+        self._confirm.disabled = self.choice is None
+        self._hint_label.update(self._hint())
 
     def select(self, value: int) -> None:
         self.choice = value
@@ -138,7 +139,7 @@ class CheckInScreen(ModalScreen[int | None]):
 
     def action_confirm(self) -> None:
         if self.choice is None:
-            self.query_one("#checkin-hint", Label).update(PICK_FIRST)
+            self._hint_label.update(PICK_FIRST)
             return
         self.dismiss(self.choice)
 
@@ -146,7 +147,7 @@ class CheckInScreen(ModalScreen[int | None]):
         self.dismiss(None)
 
     def action_remind(self) -> None:
-        self.query_one("#checkin-hint", Label).update(REMIND)
+        self._hint_label.update(REMIND)
 
     @on(PainCell.Picked)
     def _picked(self, message: PainCell.Picked) -> None:

@@ -19,6 +19,12 @@ EXTRA_KEYS = [
 ]
 
 
+def screen_name(screen: Screen[object]) -> str:
+    """What a person calls the screen: its title (a session's is the routine's name), else
+    the name the screen gives itself, never its class name."""
+    return screen.title or getattr(screen, "HELP_NAME", None) or "this screen"
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "close", "Close"),
@@ -41,7 +47,7 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(key, text)
         with VerticalScroll(id="help-box") as box:
             # The session's title is the routine's name: text, never markup.
-            box.border_title = Text(f"Keys: {self.beneath.title or type(self.beneath).__name__}")
+            box.border_title = Text(f"Keys: {screen_name(self.beneath)}")
             box.border_subtitle = "Esc to close"
             yield Static(table)
 

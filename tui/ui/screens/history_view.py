@@ -9,14 +9,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
+from textual.widgets import DataTable, Footer, Label, Sparkline, Static
 
 from tui.store.export import HISTORY_COLUMNS, history_cells, started_text
 from tui.store.rows import HistoryUnavailable, SessionRow
 from tui.store.sessions import HistoryStore
 from tui.ui.breakpoints import settle_breakpoints
 from tui.ui.screens.session_detail import SessionDetailScreen
-from tui.ui.widgets.trend import TrendPanel
+from tui.ui.widgets.screen_header import ScreenHeader
+from tui.ui.widgets.trend_panel import TrendPanel
 
 PAGE = 100
 # The CLI's columns, with the routine's name moved last: it is the one column of no fixed
@@ -60,7 +61,7 @@ class HistoryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         settle_breakpoints(self)
-        yield Header()
+        yield ScreenHeader()
         with Vertical(id="history-top"):
             yield Static(id="stats")
             with Horizontal(id="chart-row"):

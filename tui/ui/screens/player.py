@@ -8,6 +8,7 @@ fixed tick, and writes a widget only when its text does: over SSH every redraw c
 from __future__ import annotations
 
 import os
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from textual.app import App, ComposeResult
@@ -17,7 +18,7 @@ from textual.errors import NoWidget
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Header, Label, Static
+from textual.widgets import Label, Static
 
 from tui.core.engine import (
     ADJUST_STEP,
@@ -32,6 +33,7 @@ from tui.ui.session_view import BarCells, SessionView, session_view
 from tui.ui.widgets.bar import QuietProgressBar
 from tui.ui.widgets.big_clock import BigClock
 from tui.ui.widgets.figure_view import FigureView
+from tui.ui.widgets.screen_header import ScreenHeader
 from tui.ui.widgets.session_footer import SessionFooter
 
 if TYPE_CHECKING:
@@ -82,8 +84,9 @@ class SessionScreen(Screen[None]):
         Binding("plus", "adjust(5)", "+5s", tooltip="Add 5 seconds to this segment"),
         Binding("equals_sign", "adjust(5)", show=False),
         Binding("minus", "adjust(-5)", "-5s", tooltip="Take 5 seconds off this segment"),
-        Binding("b", "set_bell(False)", "Bell on", tooltip="The bell is on: b turns it off"),
-        Binding("b", "set_bell(True)", "Bell off", tooltip="The bell is off: b turns it on"),
+        # What b does, not what the bell is: "Bell on" read as the state it was in.
+        Binding("b", "set_bell(False)", "Mute bell", tooltip="Turn the bell off"),
+        Binding("b", "set_bell(True)", "Unmute bell", tooltip="Turn the bell on"),
         Binding("i", "card", "Card", tooltip="The exercise card: setup, cues, figures", show=False),
         Binding("q", "stop", "Stop", tooltip="Stop the session (asks first)"),
         Binding("escape", "stop", show=False),
@@ -123,51 +126,65 @@ class SessionScreen(Screen[None]):
         self._bars_drawn: dict[str, float] = {}  # what each bar shows
         self._waiting_bars: set[str] = set()  # bars behind on the view, for want of room
         self._cells: BarCells | None = None  # the bars' widths the view was drawn for
+        self._figure_places: dict[str, FigureView] = {}
+        self._clock_box = Vertical()
+        # Keys that came before the session started (a burst at the check-in), played once it
+        # has: `5 Enter q` stops the session the person has just begun, rather than nothing.
+        self._early_keys: list[Callable[[], object]] = []
+        self.asking_to_quit = False  # a second Ctrl+Q over that question quits
 
     def compose(self) -> ComposeResult:
+        # Every widget the screen writes to is kept as it is built: a key can reach the screen
+        # before it is mounted (a burst at the check-in), and nothing then has to be looked up.
         settle_breakpoints(self)
-        yield Header()
+        yield ScreenHeader()
+        texts = self._texts = {
+            field: (Static if field in ("caution", "guidance") else Label)(id=id_, markup=False)
+            for field, id_ in TEXT_WIDGETS.items()
+            if field != "countdown"
+        }
+        self._countdown = BigClock(ascii_only=self.ascii_only, id="countdown")
+        beside = FigureView(id="figure-beside", classes="figure")
+        under = FigureView(id="figure-under", classes="figure")
+        self._figure_places = {"beside": beside, "under": under}
+        self._figures = (under, beside)
+        self._clock_box = Vertical(id="clock-box")
         with Vertical(id="session-body"):
             with Horizontal(id="session-top"):
-                yield Label(id="exercise-name", markup=False)
-                yield Label(id="position", markup=False)
-            yield Label(id="phase-name", markup=False)
-            yield Static(id="caution", markup=False)
-            yield FigureView(id="figure-under", classes="figure")
+                yield texts["heading"]
+                yield texts["position"]
+            yield texts["phase_name"]
+            yield texts["caution"]
+            yield under
             with Horizontal(id="clock-row"):
-                with Vertical(id="clock-box"):
-                    yield BigClock(ascii_only=self.ascii_only, id="countdown")
-                    yield Label(id="state")
-                yield FigureView(id="figure-beside", classes="figure")
+                with self._clock_box:
+                    yield self._countdown
+                    yield texts["state"]
+                yield beside
             with Vertical(id="bars"):
                 for name in ("phase", "exercise", "session"):
                     with Horizontal(classes="bar-row"):
                         yield Label(name.capitalize(), classes="bar-label")
-                        yield QuietProgressBar(
+                        bar = QuietProgressBar(
                             total=1.0, ascii_only=self.ascii_only, id=f"{name}-bar"
                         )
-            yield Label(id="times")
-            yield Static(id="guidance", markup=False)
-            yield Label(id="next", markup=False)
+                        self._bars[f"{name}_bar"] = bar
+                        yield bar
+            yield texts["times"]
+            yield texts["guidance"]
+            yield texts["next_up"]
         yield SessionFooter()
 
     def on_mount(self) -> None:
-        self._texts = {
-            field: self.query_one(f"#{id_}", Static)
-            for field, id_ in TEXT_WIDGETS.items()
-            if field != "countdown"
-        }
-        self._countdown = self.query_one("#countdown", BigClock)
-        self._figures = tuple(self.query(FigureView))
-        self._bars = {
-            field: self.query_one(f"#{id_}", QuietProgressBar) for field, id_ in BAR_WIDGETS.items()
-        }
         self.app.app_suspend_signal.subscribe(self, self._on_app_suspend)
         self.screen_layout_refresh_signal.subscribe(self, self._laid_out)
         # The clock starts now, a frame's draw (~20 ms) before the screen shows: starting it
         # after the first refresh made every second land ~55 ms late, and starting it in
         # compose made the first second a person sees ~50 ms short.
         self._apply(self.session.start())
+        early, self._early_keys = self._early_keys, []
+        for run in early:
+            run()
 
     def on_unmount(self) -> None:
         if self._timer is not None:
@@ -236,7 +253,7 @@ class SessionScreen(Screen[None]):
         # The app's timers, not the screen's: the last bells of the end ring over the summary.
         for later in range(1, cue.bells):
             self.app.set_timer(cues.BELL_GAP * later, self.app.bell)
-        box = self.query_one("#clock-box")
+        box = self._clock_box
         box.add_class("-flash")
         self.set_timer(FLASH_SECONDS, lambda: box.remove_class("-flash"))
 
@@ -322,8 +339,8 @@ class SessionScreen(Screen[None]):
         tall; else nowhere, and the clock keeps its room."""
         beside = self._figure_beside(figure)
         under = bool(figure) and not beside and self.size.height >= FIGURE_UNDER_ROWS
-        for id_, shown in (("#figure-beside", beside), ("#figure-under", under)):
-            widget = self.query_one(id_)
+        for place, shown in (("beside", beside), ("under", under)):
+            widget = self._figure_places[place]
             if widget.display != shown:
                 widget.display = shown
 
@@ -347,6 +364,14 @@ class SessionScreen(Screen[None]):
 
     # -- keys --------------------------------------------------------------------------------
 
+    def _when_started(self, run: Callable[[], object]) -> None:
+        """Run a key's action now, or, before the session has started (the screen is being
+        built: keys come in bursts at a screen change), as soon as it has."""
+        if self.session.status is Status.READY:
+            self._early_keys.append(run)
+        else:
+            run()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         session = self.session
         # The Footer is built before on_mount starts the session: a session not started yet
@@ -366,31 +391,32 @@ class SessionScreen(Screen[None]):
         return True
 
     def action_pause(self) -> None:
-        self._apply(self.session.pause())
+        self._when_started(lambda: self._apply(self.session.pause()))
 
     def action_resume(self) -> None:
-        self._apply(self.session.resume())
+        self._when_started(lambda: self._apply(self.session.resume()))
 
     def action_go_on(self) -> None:
-        self._apply(self.session.go_on())
+        self._when_started(lambda: self._apply(self.session.go_on()))
 
     def action_next_segment(self) -> None:
-        self._apply(self.session.next_segment())
+        self._when_started(lambda: self._apply(self.session.next_segment()))
 
     def action_previous_segment(self) -> None:
-        self._apply(self.session.previous_segment())
+        self._when_started(lambda: self._apply(self.session.previous_segment()))
 
     def action_next_exercise(self) -> None:
-        self._apply(self.session.next_exercise())
+        self._when_started(lambda: self._apply(self.session.next_exercise()))
 
     def action_previous_exercise(self) -> None:
-        self._apply(self.session.previous_exercise())
+        self._when_started(lambda: self._apply(self.session.previous_exercise()))
 
     def action_restart_exercise(self) -> None:
-        self._apply(self.session.restart_exercise())
+        self._when_started(lambda: self._apply(self.session.restart_exercise()))
 
     def action_adjust(self, sign: int) -> None:
-        self._apply(self.session.adjust(ADJUST_STEP if sign > 0 else -ADJUST_STEP))
+        step = ADJUST_STEP if sign > 0 else -ADJUST_STEP
+        self._when_started(lambda: self._apply(self.session.adjust(step)))
 
     def action_set_bell(self, on: bool) -> None:
         self.bell_on = on
@@ -398,6 +424,9 @@ class SessionScreen(Screen[None]):
         self.post_message(messages.BellToggled(on))
 
     def action_card(self) -> None:
+        self._when_started(self._show_card)
+
+    def _show_card(self) -> None:
         """The card of the exercise being done, or got ready for; the session pauses under it."""
         from tui.ui.screens.exercise_card import ExerciseCardScreen
 
@@ -405,13 +434,35 @@ class SessionScreen(Screen[None]):
         self.app.push_screen(ExerciseCardScreen(segment.upcoming or segment.exercise))
 
     def action_stop(self) -> None:
+        self._when_started(self._ask_to_stop)
+
+    def _ask_to_stop(self) -> None:
+        self._confirm("Stop this session?", "Stop", self._stop_answered)
+
+    def ask_to_quit(self, quit_app: Callable[[], Awaitable[None]]) -> None:
+        """Ctrl+Q in a session asks first, as q does; yes stops, records and quits."""
+
+        def answered(stop: bool | None) -> None:
+            self.asking_to_quit = False
+            if stop:
+                self.stop_quietly()
+                self.app.call_later(quit_app)
+            else:
+                self._stop_answered(False)
+
+        def ask() -> None:
+            self.asking_to_quit = True
+            self._confirm("Stop this session and quit?", "Quit", answered)
+
+        self._when_started(ask)
+
+    def _confirm(self, question: str, yes: str, answered: Callable[[bool | None], None]) -> None:
         from tui.ui.screens.confirm import ConfirmScreen
 
         self._was_running_before_dialog = self.session.running
         self._apply(self.session.pause())
         self.app.push_screen(
-            ConfirmScreen("Stop this session?", self._kept_text(), yes="Stop", no="Keep going"),
-            self._stop_answered,
+            ConfirmScreen(question, self._kept_text(), yes=yes, no="Keep going"), answered
         )
 
     def _kept_text(self) -> str:

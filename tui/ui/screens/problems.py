@@ -7,11 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from tui.core.model import RoutineError
 from tui.ui import messages
 from tui.ui.breakpoints import settle_breakpoints
+from tui.ui.widgets.screen_header import ScreenHeader
 
 
 class ProblemsScreen(Screen[None]):
@@ -30,7 +31,7 @@ class ProblemsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         settle_breakpoints(self)
-        yield Header()
+        yield ScreenHeader()
         with VerticalScroll(id="problems"):
             yield Static(id="problems-text")
         yield Footer()

@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui import paths
@@ -30,6 +30,7 @@ from tui.core.progression import Level, apply_levels, level_text, level_values
 from tui.core.timefmt import format_length
 from tui.ui import messages
 from tui.ui.breakpoints import settle_breakpoints
+from tui.ui.widgets.screen_header import ScreenHeader
 
 FILE_CHECK_SECONDS = 2.0
 FILTER_DELAY = 0.12  # seconds of quiet typing before thousands of matches are listed
@@ -191,6 +192,7 @@ class StepPicker(ModalScreen[int | None]):
 
 
 class RoutinesScreen(Screen[None]):
+    HELP_NAME = "Routines"
     AUTO_FOCUS = "#routine-list"
     BINDINGS = [
         Binding("enter", "start", "Start", priority=True),
@@ -221,7 +223,7 @@ class RoutinesScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         settle_breakpoints(self)
-        yield Header()
+        yield ScreenHeader()
         yield Static(PAIN_NOTICE, id="pain-notice", markup=False)
         yield Input(placeholder="Filter routines by name or exercise", id="filter")
         with Horizontal(id="routines-body"):

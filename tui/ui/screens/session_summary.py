@@ -15,8 +15,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from tui.core.engine import Outcome, Session, Status
 from tui.core.plan import Kind
@@ -25,6 +26,7 @@ from tui.core.timefmt import format_duration
 from tui.store.rows import Stats
 from tui.ui import messages
 from tui.ui.breakpoints import settle_breakpoints
+from tui.ui.widgets.screen_header import ScreenHeader
 
 PAIN_RISE = 2  # points up from before to after that the summary speaks of
 
@@ -75,12 +77,15 @@ def count_work(session: Session) -> WorkDone:
 
 
 def heading(session: Session, work: WorkDone) -> Text:
+    """How it ended, in the person's terms: done in full, ended early by skipping to the end,
+    or stopped; and, unless done in full, how many reps were done of how many."""
+    reps = f"{work.reps_done} of {plural(work.reps_total, 'rep')} done."
     if session.status is not Status.FINISHED:
-        return Text("Session stopped early.", style="bold yellow")
+        return Text(f"Stopped: {reps}", style="bold yellow")
     if work.reps_done == 0:
         return Text("Skipped to the end: nothing was done this time.", style="bold yellow")
     if not work.in_full:
-        return Text("The routine is complete, with some parts skipped.", style="bold")
+        return Text(f"Ended early, with skips: {reps}", style="bold yellow")
     return Text("Well done: routine complete.", style="bold green")
 
 
@@ -141,6 +146,11 @@ class SummaryScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
+    # The streak and week, once the history has counted this session; the check-ins before
+    # and after it (None: skipped or not asked). Either may come before the screen is built.
+    stats: var[Stats | None] = var(None, init=False)
+    pain: var[tuple[int | None, int | None]] = var((None, None), init=False)
+
     def __init__(
         self,
         session: Session,
@@ -150,27 +160,23 @@ class SummaryScreen(Screen[None]):
     ) -> None:
         super().__init__()
         self.session = session
-        self.stats = stats
         self.caution = caution if caution is not None else session.plan.routine.caution
         self.ascii_only = ascii_only
-        self.pain: tuple[int | None, int | None] = (None, None)
+        self.set_reactive(SummaryScreen.stats, stats)
+        self._text = Static(self._render_summary(), id="summary-text")
 
     def compose(self) -> ComposeResult:
         settle_breakpoints(self)
-        yield Header()
+        yield ScreenHeader()
         with VerticalScroll(id="summary"):
-            yield Static(self._render_summary(), id="summary-text")
+            yield self._text
         yield Footer()
 
-    def show_pain(self, before: int | None, after: int | None) -> None:
-        """Add the check-ins before and after the session (None: skipped or not asked)."""
-        self.pain = (before, after)
-        self.query_one("#summary-text", Static).update(self._render_summary())
+    def watch_stats(self) -> None:
+        self._text.update(self._render_summary())
 
-    def show_stats(self, stats: Stats | None) -> None:
-        """The streak and week, once the history has counted this session."""
-        self.stats = stats
-        self.query_one("#summary-text", Static).update(self._render_summary())
+    def watch_pain(self) -> None:
+        self._text.update(self._render_summary())
 
     def _render_summary(self) -> Table:
         summary = summarize(self.session)

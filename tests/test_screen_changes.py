@@ -1,0 +1,210 @@
+"""Keys in one burst at every screen change: a fast typist, a paste, a phone's SSH client or
+`tmux send-keys 5 Enter q` deliver them in one read, so every Key event can be handled before
+the next screen is built. Nothing may reach into a screen before it exists, and no answer may be
+lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from apphelpers import (
+    ManualClock,
+    make_app,
+    text_of,
+    wait_for_screen,
+    wait_until,
+    write_routines,
+)
+from textual.events import Key
+
+from tui.core.engine import Status
+from tui.store.sessions import HistoryStore
+from tui.ui.app import BacktoneApp
+from tui.ui.screens.checkin import CheckInScreen
+from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.screens.player import SessionScreen
+from tui.ui.screens.session_summary import SummaryScreen
+
+ONE_EGG = """\
+schema = 2
+
+[defaults]
+prepare = 3
+rest = 0
+
+[exercises.egg]
+name = "Egg"
+phases = [{ name = "Hug", seconds = 5, hold = true }, { name = "Let go", seconds = 2 }]
+
+[[routines]]
+id = "eggs"
+name = "Eggs"
+steps = [{ exercise = "egg", reps = 2 }]
+"""
+
+CHARACTERS = {"enter": "\r", "space": " ", "escape": "\x1b", "right": None, "left": None}
+
+
+def burst(app: BacktoneApp, *keys: str) -> None:
+    """Every key in the app's queue at once, before any of them is handled."""
+    for key in keys:
+        app.post_message(Key(key, CHARACTERS.get(key, key)))
+
+
+def stored(tmp_path: Path) -> list[tuple[str, int | None, int | None]]:
+    store = HistoryStore.open(tmp_path / "data")
+    try:
+        return [(row.status, row.pain_before, row.pain_after) for row in store.sessions()]
+    finally:
+        store.close()
+
+
+async def start_at_the_check_in(pilot, app: BacktoneApp) -> None:
+    await pilot.press("enter")
+    await wait_for_screen(pilot, CheckInScreen)
+
+
+@pytest.mark.parametrize(
+    ("keys", "dialog"),
+    [
+        (("5", "enter", "q"), True),
+        (("s", "q"), True),
+        (("5", "enter", "escape"), True),
+        (("escape", "escape"), True),
+    ],
+)
+async def test_a_stop_key_just_after_the_check_in_asks_to_stop(
+    tmp_path: Path, keys: tuple[str, ...], dialog: bool
+) -> None:
+    app = make_app(tmp_path, routines=write_routines(tmp_path, ONE_EGG), checkin=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_at_the_check_in(pilot, app)
+        burst(app, *keys)
+        await wait_for_screen(pilot, ConfirmScreen)
+        session = next(s for s in app.screen_stack if isinstance(s, SessionScreen))
+        assert session.session.paused
+        await pilot.press("escape")  # keep going
+        await wait_for_screen(pilot, SessionScreen)
+        assert session.session.running
+
+
+async def test_space_just_after_the_check_in_pauses_the_session_it_started(
+    tmp_path: Path,
+) -> None:
+    app = make_app(tmp_path, routines=write_routines(tmp_path, ONE_EGG), checkin=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_at_the_check_in(pilot, app)
+        burst(app, "5", "enter", "space")
+        await wait_for_screen(pilot, SessionScreen)
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        await wait_until(pilot, lambda: screen.session.paused, "the session paused")
+    assert stored(tmp_path)[0][1] == 5
+
+
+async def test_right_just_after_the_check_in_skips_the_get_ready(tmp_path: Path) -> None:
+    app = make_app(tmp_path, routines=write_routines(tmp_path, ONE_EGG), checkin=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_at_the_check_in(pilot, app)
+        burst(app, "5", "enter", "right")
+        await wait_for_screen(pilot, SessionScreen)
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        await wait_until(pilot, lambda: screen.session.index == 1, "the first hold")
+
+
+async def test_a_stop_confirmed_in_the_same_burst_ends_on_the_summary(tmp_path: Path) -> None:
+    app = make_app(tmp_path, routines=write_routines(tmp_path, ONE_EGG), checkin=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_at_the_check_in(pilot, app)
+        burst(app, "5", "enter", "q", "y")
+        await wait_until(
+            pilot,
+            lambda: any(isinstance(s, SummaryScreen) for s in app.screen_stack),
+            "the summary",
+        )
+        summary = next(s for s in app.screen_stack if isinstance(s, SummaryScreen))
+        assert summary.session.status is Status.STOPPED
+
+
+async def play_to_the_summary(pilot, app: BacktoneApp, clock: ManualClock) -> None:
+    await pilot.press("enter")
+    await wait_for_screen(pilot, CheckInScreen)
+    await pilot.press("4", "enter")
+    await wait_for_screen(pilot, SessionScreen)
+    screen = app.screen
+    assert isinstance(screen, SessionScreen)
+    clock.advance(screen.session.plan.timed_seconds + 1)
+    screen.catch_up()
+    await wait_until(pilot, lambda: isinstance(app.screen, CheckInScreen), "the check-in after")
+
+
+@pytest.mark.parametrize("then", ["q", "enter", "h", "escape"])
+async def test_the_answer_after_is_kept_whatever_key_follows(tmp_path: Path, then: str) -> None:
+    clock = ManualClock()
+    app = make_app(tmp_path, routines=write_routines(tmp_path, ONE_EGG), clock=clock, checkin=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await play_to_the_summary(pilot, app, clock)
+        burst(app, "3", "enter", then)
+        await wait_until(pilot, lambda: stored(tmp_path)[0][2] == 3 or not app.is_running, "")
+    assert stored(tmp_path) == [("completed", 4, 3)]
+
+
+async def test_a_session_not_being_recorded_ends_on_its_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A history that can be read but not written (read-only, or locked as the session
+    starts): the summary's figures came before the summary was built, and ended the app."""
+    import tui.store.recorder
+    from tui.store.rows import HistoryUnavailable
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise HistoryUnavailable("the history is read-only")
+
+    monkeypatch.setattr(tui.store.recorder, "start_recording", refuse)
+    clock = ManualClock()
+    app = make_app(tmp_path, routines=write_routines(tmp_path, ONE_EGG), clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await wait_for_screen(pilot, SessionScreen)
+        screen = app.screen
+        assert isinstance(screen, SessionScreen) and screen.recorder is None
+        clock.advance(screen.session.plan.timed_seconds + 1)
+        screen.catch_up()
+        await wait_for_screen(pilot, SummaryScreen)
+        await pilot.pause()
+        assert app.is_running
+        assert "This week" in text_of(app.screen.query_one("#summary-text"))
+
+
+async def test_ctrl_q_in_a_session_asks_first_and_keep_going_goes_on(tmp_path: Path) -> None:
+    app = make_app(tmp_path, routines=write_routines(tmp_path, ONE_EGG))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await wait_for_screen(pilot, SessionScreen)
+        session = app.screen
+        assert isinstance(session, SessionScreen)
+        await pilot.press("ctrl+q")
+        await wait_for_screen(pilot, ConfirmScreen)
+        assert app.is_running and session.session.paused
+        await pilot.press("escape")
+        await wait_for_screen(pilot, SessionScreen)
+        assert session.session.running
+        await pilot.press("ctrl+q")
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.press("ctrl+q")  # a second Ctrl+Q means it
+        await wait_until(pilot, lambda: not app.is_running, "the app quits")
+    assert stored(tmp_path)[0][0] == "stopped"
+
+
+async def test_ctrl_q_confirmed_records_the_session_as_stopped(tmp_path: Path) -> None:
+    app = make_app(tmp_path, routines=write_routines(tmp_path, ONE_EGG))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await wait_for_screen(pilot, SessionScreen)
+        await pilot.press("ctrl+q")
+        await wait_for_screen(pilot, ConfirmScreen)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: not app.is_running, "the app quits")
+    assert stored(tmp_path)[0][0] == "stopped"
