@@ -215,11 +215,11 @@ async def test_a_file_changed_on_disk_is_reloaded(tmp_path: Path) -> None:
         screen.check_file()
         await pilot.pause()
         assert [r.name for r in screen.shown] == ["Short test", "Eggs, renamed"]
-        path.write_text("schema = 3\n")
+        path.write_text("schema = 4\n")
         screen.check_file()
         await pilot.pause()
         assert isinstance(app.screen, ProblemsScreen)
-        assert "unsupported schema 3" in text_of(app.screen.query_one("#problems-text"))
+        assert "unsupported schema 4" in text_of(app.screen.query_one("#problems-text"))
 
 
 @pytest.mark.parametrize("size", [(80, 24), (40, 12)])

@@ -523,29 +523,29 @@ CASES: list[tuple[str, Callable[[Doc], None], list[str]]] = [
     ),
     # schema
     (
-        "schema-3",
-        put("schema", value=3),
-        [msg("schema: unsupported schema 3: this version of backtone reads schema = 1 or 2")],
+        "schema-4",
+        put("schema", value=4),
+        [msg("schema: unsupported schema 4: this version of backtone reads schema = 1, 2 or 3")],
     ),
     (
         "schema-string",
         put("schema", value="1"),
-        [msg("schema: must be a whole number from 1 to 2, not a string ('1')")],
+        [msg("schema: must be a whole number from 1 to 3, not a string ('1')")],
     ),
     (
         "schema-bool",
         put("schema", value=True),
-        [msg("schema: must be a whole number from 1 to 2, not a boolean")],
+        [msg("schema: must be a whole number from 1 to 3, not a boolean")],
     ),
     (
         "schema-float",
         put("schema", value=1.0),
-        [msg("schema: must be a whole number from 1 to 2, not a number (1.0)")],
+        [msg("schema: must be a whole number from 1 to 3, not a number (1.0)")],
     ),
     (
         "schema-missing",
         drop("schema"),
-        [msg("schema: is required: put `schema = 2` at the top")],
+        [msg("schema: is required: put `schema = 3` at the top")],
     ),
     (
         "exercises-missing",
@@ -795,7 +795,7 @@ def test_untimed_phases() -> None:
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\n\t \n", "\r\n"])
 def test_empty_or_blank_text(text: str) -> None:
-    assert problems_of_text(text) == (msg("the file is empty; start it with `schema = 2`"),)
+    assert problems_of_text(text) == (msg("the file is empty; start it with `schema = 3`"),)
 
 
 def test_empty_file_on_disk(tmp_path: Path) -> None:
@@ -803,13 +803,13 @@ def test_empty_file_on_disk(tmp_path: Path) -> None:
     path.write_bytes(b"")
     with pytest.raises(RoutineError) as info:
         load_file(path)
-    assert info.value.problems == (f"{path}: the file is empty; start it with `schema = 2`",)
+    assert info.value.problems == (f"{path}: the file is empty; start it with `schema = 3`",)
     assert info.value.source == str(path)
 
 
 def test_only_comments_lists_what_is_missing() -> None:
     assert problems_of_text("# nothing yet\n") == (
-        msg("schema: is required: put `schema = 2` at the top"),
+        msg("schema: is required: put `schema = 3` at the top"),
         msg("exercises: is required: define at least one [exercises.NAME] table"),
         msg("routines: is required: define at least one [[routines]] entry"),
     )

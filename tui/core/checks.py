@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -26,6 +27,21 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 _ESCAPED = {code: f"\\x{code:02x}" for code in [*range(0x20), *range(0x7F, 0xA0)]}
 _CONTROL_NAMES = {"\t": ", a tab", "\r": ", a carriage return", "\n": ", a line break"}
+
+# Characters that draw nothing and still change what a line says: bidi overrides and isolates
+# (U+202A-202E, U+2066-2069) reorder the text around them, so a name can read as something
+# else; zero-width ones (U+200B-200F, U+FEFF, U+2060) hide inside a word; the tag characters
+# (U+E0000-E007F) can carry a whole hidden sentence; the line and paragraph separators break a
+# line where the layout counts one. Unicode's categories Cf (format), Zl and Zp hold them all.
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Zl", "Zp"})
+# The one exception: a ZERO WIDTH JOINER inside an emoji sequence, where it joins two
+# pictographs into one (a person and a female sign: a woman in the lotus position) and hides
+# nothing. It must stand between two symbols (category So), the one before it perhaps followed
+# by a variation selector or a skin tone; anywhere else, as between two letters, it is refused
+# like the rest. (The tag characters of the flags of England, Scotland and Wales are refused:
+# they are the same ones that can hide a sentence.)
+ZERO_WIDTH_JOINER = "\u200d"
+_EMOJI_MODIFIERS = frozenset(["\ufe0e", "\ufe0f", *map(chr, range(0x1F3FB, 0x1F400))])
 
 T = TypeVar("T")
 
@@ -59,6 +75,114 @@ def join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
+def invisible_character(text: str) -> str | None:
+    """The first invisible character in the text (see _INVISIBLE_CATEGORIES) that is not an
+    emoji's joiner, or None."""
+    if text.isascii():
+        return None  # ASCII has none: the common case, without a look at every character
+    for index, char in enumerate(text):
+        if unicodedata.category(char) not in _INVISIBLE_CATEGORIES:
+            continue
+        if char == ZERO_WIDTH_JOINER and _joins_emoji(text, index):
+            continue
+        return char
+    return None
+
+
+def _joins_emoji(text: str, index: int) -> bool:
+    before = index - 1
+    while before >= 0 and text[before] in _EMOJI_MODIFIERS:
+        before -= 1
+    after = index + 1
+    return (
+        before >= 0
+        and after < len(text)
+        and unicodedata.category(text[before]) == "So"
+        and unicodedata.category(text[after]) == "So"
+    )
+
+
+def character_name(char: str) -> str:
+    """`U+202E RIGHT-TO-LEFT OVERRIDE`: how a message names a character."""
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X} {name}" if name else f"U+{ord(char):04X}"
+
+
+def _escape_invisible(message: str) -> str:
+    """The message with every invisible character written as an escape: a key or an id quoted
+    in it comes from the file, and must not reorder the message it is quoted in."""
+    if message.isascii():
+        return message
+    return "".join(
+        ascii(char)[1:-1] if unicodedata.category(char) in _INVISIBLE_CATEGORIES else char
+        for char in message
+    )
+
+
+# The caution is a safety text: it must show whole, never cut. On the smallest screen backtone
+# is made for, 40x12, the session screen's first get-ready shows from top to bottom: the
+# exercise's name and the position (2 rows: below 70 columns one is under the other), the
+# phase's name (1 row), the caution, the countdown at its smallest (one row of digits inside
+# its box's border: 3 rows) and the Footer (1 row); that leaves 12 - 7 = 5 rows for the
+# caution. Across, the body's margins (1 column each side) and the caution's thick left border
+# and padding (3 columns) leave 40 - 5 = 35 columns. (Measured on the session screen at 40x12.)
+CAUTION_COLUMNS = 35
+CAUTION_ROWS = 5
+# Prose wraps to about 30 characters a line at 35 columns: the figure a message gives.
+_CAUTION_CHARACTERS = CAUTION_ROWS * 30
+_WORD = re.compile(r"\s*\S+\s*")
+
+
+def wrapped_line_count(text: str, columns: int) -> int:
+    """How many lines the text takes when wrapped at `columns`, the way Textual wraps a
+    Static's text (rich's divide_line: whole words while they fit, a longer word folded), each
+    line of the text on its own. Counted generously where the cell width of a character is not
+    sure (an emoji counts 2), so that a text this says fits does fit."""
+    count = 0
+    for line in text.split("\n"):
+        count += 1
+        offset = 0
+        for match in _WORD.finditer(line):
+            word = match.group()
+            length = _cells(word.rstrip())
+            if columns - offset >= length:
+                offset += _cells(word)
+            elif length > columns:
+                pieces = _fold(word, columns)
+                count += len(pieces) - (0 if match.start() else 1)
+                offset = _cells(pieces[-1])
+            elif offset and match.start():
+                count += 1
+                offset = _cells(word)
+    return count
+
+
+def _fold(word: str, columns: int) -> list[str]:
+    pieces: list[str] = []
+    piece, size = "", 0
+    for char in word:
+        width = _char_cells(char)
+        if size + width > columns and piece:
+            pieces.append(piece)
+            piece, size = "", 0
+        piece += char
+        size += width
+    return [*pieces, piece] if piece else pieces or [""]
+
+
+def _cells(text: str) -> int:
+    return len(text) if text.isascii() else sum(map(_char_cells, text))
+
+
+def _char_cells(char: str) -> int:
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    if unicodedata.east_asian_width(char) in ("W", "F"):
+        return 2
+    # A symbol past Latin-1 may be drawn as a wide emoji (with a variation selector, say).
+    return 2 if unicodedata.category(char) == "So" and char >= "\u2000" else 1
+
+
 class Checks:
     """Problem collection and the checks for each kind of value."""
 
@@ -73,7 +197,8 @@ class Checks:
             return
         where = f"{path}: " if path else ""
         # A key from the file can hold anything; its message must not carry it to a terminal.
-        self.problems.append(f"{self.source}: {where}{message}".translate(_ESCAPED))
+        message = f"{self.source}: {where}{message}".translate(_ESCAPED)
+        self.problems.append(_escape_invisible(message))
 
     def reported(self) -> list[str]:
         """The messages kept, and a last line counting the ones that were not."""
@@ -100,13 +225,35 @@ class Checks:
 
     def plain(self, value: str, path: str, *, multiline: bool = False) -> bool:
         """Whether a string from the file is free of control characters (newlines allowed in
-        multi-line text); a problem names the first one found."""
+        multi-line text) and of invisible ones; a problem names the first one found."""
         found = (_CONTROL_BUT_NEWLINE if multiline else _CONTROL).search(value)
-        if found is None:
+        if found is not None:
+            char = found.group()
+            name = _CONTROL_NAMES.get(char, "")
+            self.fail(path, f"contains a control character (U+{ord(char):04X}{name}); remove it")
+            return False
+        invisible = invisible_character(value)
+        if invisible is not None:
+            outside = " outside an emoji" if invisible == ZERO_WIDTH_JOINER else ""
+            self.fail(
+                path,
+                f"contains an invisible character ({character_name(invisible)}){outside}; "
+                "remove it",
+            )
+            return False
+        return True
+
+    def caution_fits(self, caution: str, path: str) -> bool:
+        """Whether a caution shows whole on the smallest screen (see CAUTION_ROWS)."""
+        lines = wrapped_line_count(caution, CAUTION_COLUMNS)
+        if lines <= CAUTION_ROWS:
             return True
-        char = found.group()
-        name = _CONTROL_NAMES.get(char, "")
-        self.fail(path, f"contains a control character (U+{ord(char):04X}{name}); remove it")
+        self.fail(
+            path,
+            f"is too long to show whole on a 40x12 screen: its {len(caution):,} characters "
+            f"take {lines} lines of {CAUTION_COLUMNS} columns there; at most {CAUTION_ROWS} "
+            f"lines (about {_CAUTION_CHARACTERS} characters)",
+        )
         return False
 
     def raw_text(
@@ -179,20 +326,19 @@ class Checks:
             return None
         return float(value)
 
-    def whole(self, table: Mapping[str, Any], key: str, path: str) -> int | None:
-        """A whole number from 1 to MAX_COUNT (reps, sets, every), or None when absent or
-        wrong."""
+    def whole(
+        self, table: Mapping[str, Any], key: str, path: str, *, most: int = MAX_COUNT
+    ) -> int | None:
+        """A whole number from 1 to `most` (reps, sets, every), or None when absent or wrong."""
         if key not in table:
             return None
         value = table[key]
         where = join(path, key)
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(where, f"must be a whole number from 1 to {MAX_COUNT}, not {describe(value)}")
+            self.fail(where, f"must be a whole number from 1 to {most}, not {describe(value)}")
             return None
-        if not 1 <= value <= MAX_COUNT:
-            self.fail(
-                where, f"{format_number(value)} is out of range: must be from 1 to {MAX_COUNT}"
-            )
+        if not 1 <= value <= most:
+            self.fail(where, f"{format_number(value)} is out of range: must be from 1 to {most}")
             return None
         return value
 

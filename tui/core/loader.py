@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.checks import Checks, describe, format_number, join
-from tui.core.figure import figure_problems, normalize
 from tui.core.model import (
     DEFAULT_CAUTION,
     TIMING_KEYS,
     Exercise,
     Phase,
+    Program,
     Routine,
     RoutineBook,
     RoutineError,
@@ -30,20 +30,30 @@ from tui.core.model import (
     Timings,
     closest_match,
 )
+from tui.core.pictures import read_picture
 from tui.core.plan import routine_length
+from tui.core.program import read_program
 from tui.core.progression import apply_levels, read_rule
 from tui.core.timefmt import format_length
 
-SCHEMAS = (1, 2)
+SCHEMAS = (1, 2, 3)
 LATEST_SCHEMA = SCHEMAS[-1]
-# Keys that schema 2 added, by the table they belong to: a schema 1 file that uses one is told
-# to declare `schema = 2` rather than that the key is unknown.
+# Keys that a later schema added, by the table they belong to: a file of an earlier schema that
+# uses one is told to declare that schema rather than that the key is unknown.
 SCHEMA_2_KEYS = {
     "defaults": {"caution"},
     "phase": {"figure"},
     "routine": {"caution"},
     "step": {"progress"},
 }
+SCHEMA_3_KEYS = {
+    "document": {"program"},
+    "phase": {"pose"},
+    "routine": {"per_week"},
+}
+LATER_KEYS = {2: SCHEMA_2_KEYS, 3: SCHEMA_3_KEYS}
+# Twice a day, every day: past that a frequency is a typing mistake, not a prescription.
+MOST_PER_WEEK = 14
 # A routine must be playable: past these its plan takes too long to build, or to do.
 MAX_SEGMENTS = 20_000
 MAX_PLANNED_SECONDS = 24 * 3600.0
@@ -127,15 +137,15 @@ class _Parser(Checks):
 
     def keys(self, table: Mapping[str, Any], path: str, kind: str, allowed: list[str]) -> None:
         """Unknown keys, and keys of a later schema than the file declares."""
-        if self.schema < 2:
-            later = [key for key in SCHEMA_2_KEYS[kind] if key in table]
+        for schema, added in LATER_KEYS.items():
+            if self.schema >= schema or kind not in added:
+                continue
+            later = [key for key in added[kind] if key in table]
             for key in later:
-                self.fail(
-                    join(path, key), "is a schema 2 key: put `schema = 2` at the top to use it"
-                )
+                self.fail(join(path, key), _needs_schema(schema))
             if later:
                 table = {key: value for key, value in table.items() if key not in later}
-            allowed = [key for key in allowed if key not in SCHEMA_2_KEYS[kind]]
+            allowed = [key for key in allowed if key not in added[kind]]
         self.check_keys(table, path, allowed)
 
     def timings(self, table: Mapping[str, Any], path: str, base: Timings) -> Timings:
@@ -149,8 +159,13 @@ class _Parser(Checks):
     # -- the document ------------------------------------------------------------------------
 
     def parse(self, document: Mapping[str, Any]) -> RoutineBook:
-        self.check_keys(document, "", ["schema", "defaults", "exercises", "routines"])
+        # The schema first: it decides which keys the others may be.
         self.check_schema(document)
+        top = ["schema", "program", "defaults", "exercises", "routines"]
+        self.keys(document, "", "document", top)
+        program: Program | None = None
+        if "program" in document and self.schema >= 3:
+            program = read_program(self, document["program"], "program")
 
         defaults, caution = Timings(), DEFAULT_CAUTION
         if "defaults" in document:
@@ -186,7 +201,7 @@ class _Parser(Checks):
 
         if self.problem_count:
             raise RoutineError(self.source, self.reported())
-        return RoutineBook(self.source, exercises, tuple(routines), self.schema)
+        return RoutineBook(self.source, exercises, tuple(routines), self.schema, program)
 
     def check_schema(self, document: Mapping[str, Any]) -> None:
         if "schema" not in document:
@@ -200,10 +215,11 @@ class _Parser(Checks):
                 f"must be a whole number from 1 to {LATEST_SCHEMA}, not {describe(schema)}",
             )
         elif schema not in SCHEMAS:
+            earlier = ", ".join(str(known) for known in SCHEMAS[:-1])
             self.fail(
                 "schema",
                 f"unsupported schema {format_number(schema)}: this version "
-                f"of backtone reads schema = 1 or {LATEST_SCHEMA}",
+                f"of backtone reads schema = {earlier} or {LATEST_SCHEMA}",
             )
         else:
             self.schema = schema
@@ -231,9 +247,12 @@ class _Parser(Checks):
         caution = self.raw_text(table, "caution", path, multiline=True)
         if caution is None:
             return default
-        if not caution.strip():
+        caution = caution.strip()
+        if not caution:
             self.fail(join(path, "caution"), "must not be empty (leave it out for the default)")
-        return caution.strip() or default
+            return default
+        self.caution_fits(caution, join(path, "caution"))
+        return caution
 
     def exercise(self, exercise_id: str, value: Any) -> Exercise | None:
         path = f"exercises.{exercise_id}"
@@ -258,27 +277,15 @@ class _Parser(Checks):
         return Exercise(exercise_id, name, tuple(phases), setup, cues, notes, tags)
 
     def phase(self, table: Mapping[str, Any], path: str) -> Phase | None:
-        self.keys(table, path, "phase", ["name", "seconds", "hold", "figure"])
+        self.keys(table, path, "phase", ["name", "seconds", "hold", "figure", "pose"])
         name = self.text(table, "name", path, required=True)
         seconds = self.seconds(table, "seconds", path)
         hold = table.get("hold", False)
         if not isinstance(hold, bool):
             self.fail(join(path, "hold"), f"must be true or false, not {describe(hold)}")
             hold = False
-        return Phase(name, seconds, hold, self.figure(table, path))
-
-    def figure(self, table: Mapping[str, Any], path: str) -> str:
-        if "figure" not in table or self.schema < 2:
-            return ""
-        value = table["figure"]
-        if not isinstance(value, str):
-            self.fail(join(path, "figure"), f"must be a string, not {describe(value)}")
-            return ""
-        # Checked line by line (tabs, controls, non-ASCII, size) by the figure's own rules.
-        figure = normalize(value)
-        for problem in figure_problems(figure):
-            self.fail(join(path, "figure"), problem)
-        return figure
+        figure, pose = read_picture(self, table, path, self.schema)
+        return Phase(name, seconds, hold, figure, pose)
 
     def routine(
         self,
@@ -288,7 +295,7 @@ class _Parser(Checks):
         caution: str,
         exercises: Mapping[str, Exercise],
     ) -> Routine | None:
-        allowed = ["id", "name", "description", "caution", "steps", *TIMING_KEYS]
+        allowed = ["id", "name", "description", "caution", "per_week", "steps", *TIMING_KEYS]
         self.keys(table, path, "routine", allowed)
         before = self.problem_count
         routine_id = self.text(table, "id", path, required=True)
@@ -297,6 +304,9 @@ class _Parser(Checks):
         name = self.text(table, "name", path, required=True)
         description = self.text(table, "description", path, multiline=True)
         caution = self.caution(table, path, caution)
+        per_week = None
+        if self.schema >= 3:
+            per_week = self.whole(table, "per_week", path, most=MOST_PER_WEEK)
         timings = self.timings(table, path, defaults)
         if "steps" not in table:
             self.fail(join(path, "steps"), "is required: list the exercises to do")
@@ -309,7 +319,7 @@ class _Parser(Checks):
             )
         if self.problem_count > before:
             return None
-        routine = Routine(routine_id, name, tuple(steps), description, timings, caution)
+        routine = Routine(routine_id, name, tuple(steps), description, timings, caution, per_week)
         return routine if self.playable(routine, path) else None
 
     def playable(self, routine: Routine, path: str) -> bool:
@@ -376,3 +386,9 @@ class _Parser(Checks):
         if duplicates:
             self.fail(where, f"side names must be distinct; repeated: {', '.join(duplicates)}")
         return sides
+
+
+def _needs_schema(schema: int) -> str:
+    if schema == 2:
+        return "is a schema 2 key: put `schema = 2` at the top to use it"
+    return f"needs schema = {schema}: put `schema = {schema}` at the top to use it"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
+from datetime import date
 from typing import Literal
 
 # Shown apart at the first get-ready of every session; a file that gives no caution of its own
@@ -43,6 +44,7 @@ class Phase:
     seconds: float | None = None  # None: untimed, the session waits for the person
     hold: bool = False
     figure: str = ""  # a small ASCII side view of the position; "" when the file gives none
+    pose: str = ""  # a name from tui.core.poses.POSE_NAMES (schema 3); never given with a figure
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,20 @@ class Routine:
     description: str = ""
     timings: Timings = field(default_factory=Timings)
     caution: str = DEFAULT_CAUTION
+    per_week: int | None = None  # the prescribed sessions a week (schema 3), None when not given
+
+
+@dataclass(frozen=True)
+class Program:
+    """Who prescribed the routine file, and which version of it this is: schema 3's [program]
+    table, for the history and the physiotherapist's report to name what was followed."""
+
+    title: str
+    by: str = ""
+    version: str = ""
+    issued: date | None = None
+    review: date | None = None  # never before `issued`
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -100,6 +116,7 @@ class RoutineBook:
     exercises: Mapping[str, Exercise]
     routines: tuple[Routine, ...]
     schema: int = 1  # the schema the file declared, for `backtone check` to name
+    program: Program | None = None  # None when the file has no [program] table
 
     def routine(self, routine_id: str) -> Routine:
         for routine in self.routines:
