@@ -98,3 +98,13 @@ async def test_card_opens_over_a_screen_scrolls_and_esc_closes(tmp_path: Path) -
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, RoutinesScreen)
+
+
+def test_the_routines_caution_is_on_the_card_first_and_whole() -> None:
+    caution = "Stop if the pain grows. Ask a physiotherapist about back pain that persists."
+    sections = card_sections(CAT, caution)
+    assert sections[0][0] == "Caution"
+    console = Console(width=40, file=io.StringIO(), color_system=None)
+    console.print(sections[0][1])
+    assert " ".join(console.file.getvalue().split()) == caution  # type: ignore[attr-defined]
+    assert card_sections(CAT)[0][0] != "Caution"  # none given, none shown

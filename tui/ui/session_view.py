@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from tui.core.checks import CAUTION_ROWS, wrapped_line_count
 from tui.core.engine import Progress, Session
 from tui.core.figure import mirror
 from tui.core.model import Phase
@@ -182,3 +183,22 @@ def session_view(session: Session, cells: BarCells, caution_at: int | None = Non
         exercise_bar=quantize(progress.exercise, cells.exercise),
         session_bar=quantize(progress.session, cells.session),
     )
+
+
+# The session screen's rows around the caution at its smallest (the exercise line, the phase,
+# the smallest countdown, the Footer), and the columns its border and padding take.
+ROWS_BESIDE_CAUTION = 7
+CAUTION_CHROME_COLUMNS = 3
+NO_CAUTION_BELOW_ROWS = 10  # there only the phase and the countdown are drawn
+BODY_MAX_COLUMNS = 100
+
+
+def caution_fits(caution: str, width: int, height: int) -> bool:
+    """Whether the caution shows whole at the get-ready on a screen of this size. Where it
+    does not, the get-ready waits for Space with the caution in the clock's place: a safety
+    text is never cut without a mark."""
+    if height < NO_CAUTION_BELOW_ROWS:
+        return False
+    body = min(width, BODY_MAX_COLUMNS) - (2 if height < 20 else 4)
+    room = min(CAUTION_ROWS, height - ROWS_BESIDE_CAUTION)
+    return wrapped_line_count(caution, max(1, body - CAUTION_CHROME_COLUMNS)) <= room

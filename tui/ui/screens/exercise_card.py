@@ -19,9 +19,12 @@ from tui.core.model import Exercise
 from tui.ui.breakpoints import settle_breakpoints
 
 
-def card_sections(exercise: Exercise) -> list[tuple[str, RenderableType]]:
-    """(heading, body) of each part the exercise has; parts it leaves out are not shown."""
+def card_sections(exercise: Exercise, caution: str = "") -> list[tuple[str, RenderableType]]:
+    """(heading, body) of each part the exercise has; parts it leaves out are not shown. The
+    routine's caution comes first: a safety text belongs on the card as on the session."""
     sections: list[tuple[str, RenderableType]] = []
+    if caution:
+        sections.append(("Caution", Text(caution, style="bold yellow")))
     if exercise.setup:
         sections.append(("Setup", Text(exercise.setup)))
     if exercise.cues:
@@ -53,16 +56,17 @@ class ExerciseCardScreen(ModalScreen[None]):
         Binding("q", "close", "Close", show=False),
     ]
 
-    def __init__(self, exercise: Exercise) -> None:
+    def __init__(self, exercise: Exercise, caution: str = "") -> None:
         super().__init__()
         self.exercise = exercise
+        self.caution = caution
 
     def compose(self) -> ComposeResult:
         settle_breakpoints(self)
         with VerticalScroll(id="card-box") as box:
             box.border_title = Text(self.exercise.name)
             box.border_subtitle = "Esc to close"
-            for heading, body in card_sections(self.exercise):
+            for heading, body in card_sections(self.exercise, self.caution):
                 yield Static(Text(heading), classes="card-heading")
                 yield Static(body, classes="card-body")
 

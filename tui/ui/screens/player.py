@@ -27,9 +27,10 @@ from tui.core.engine import (
     SessionEnded,
     Status,
 )
+from tui.speech import Speaker
 from tui.ui import cues, messages
 from tui.ui.breakpoints import settle_breakpoints
-from tui.ui.session_view import BarCells, SessionView, session_view
+from tui.ui.session_view import BarCells, SessionView, caution_fits, session_view
 from tui.ui.widgets.bar import QuietProgressBar
 from tui.ui.widgets.big_clock import BigClock
 from tui.ui.widgets.figure_view import FigureView
@@ -37,8 +38,10 @@ from tui.ui.widgets.screen_header import ScreenHeader
 from tui.ui.widgets.session_footer import SessionFooter
 
 if TYPE_CHECKING:
+    from tui.speech import Engine
     from tui.store.recorder import Recorder
 
+CAUTION_READ_HINT = "Read this first: Space starts the session."
 WAKE_MARGIN = 0.004  # wake just after the second turns, never just before it
 FLASH_SECONDS = 0.25
 FIGURE_BESIDE_COLUMNS = 100  # room for the figure beside the clock
@@ -101,6 +104,8 @@ class SessionScreen(Screen[None]):
         ascii_only: bool = False,
         notify: str = "off",
         env: dict[str, str] | None = None,
+        speech: str = "off",
+        speech_engine: Engine | None = None,
     ) -> None:
         super().__init__()
         self.session = session
@@ -114,10 +119,17 @@ class SessionScreen(Screen[None]):
         self._figures: tuple[FigureView, ...] = ()
         # The caution shows at the segment the session starts from: its first get-ready, or
         # where a resumed session picks up.
-        self._caution_at = session.index
+        self._caution_at: int | None = session.index
         environ = os.environ if env is None else env
         self._notify_protocol = cues.notify_protocol(notify, environ)
         self._in_tmux = bool(environ.get("TMUX"))
+        # A browser tab's page says what it is written as OSC 9: every spoken cue goes there,
+        # not only the notifications.
+        self._page_speaks = environ.get("BACKTONE_WEB") == "1" and speech != "off"
+        self._cues = cues.SessionCues()
+        self._speaker = (
+            Speaker(speech_engine, on_failure=self._speech_failed) if speech_engine else None
+        )
         self._bars: dict[str, QuietProgressBar] = {}
         self._timer: Timer | None = None
         self._was_running_before_dialog = False
@@ -132,6 +144,9 @@ class SessionScreen(Screen[None]):
         # has: `5 Enter q` stops the session the person has just begun, rather than nothing.
         self._early_keys: list[Callable[[], object]] = []
         self.asking_to_quit = False  # a second Ctrl+Q over that question quits
+        # The caution does not fit beside the clock: the session waits, paused, with the
+        # caution in the clock's place, until Space.
+        self._reading_caution = False
 
     def compose(self) -> ComposeResult:
         # Every widget the screen writes to is kept as it is built: a key can reach the screen
@@ -155,6 +170,7 @@ class SessionScreen(Screen[None]):
                 yield texts["position"]
             yield texts["phase_name"]
             yield texts["caution"]
+            yield Label(CAUTION_READ_HINT, id="caution-hint")
             yield under
             with Horizontal(id="clock-row"):
                 with self._clock_box:
@@ -182,6 +198,10 @@ class SessionScreen(Screen[None]):
         # after the first refresh made every second land ~55 ms late, and starting it in
         # compose made the first second a person sees ~50 ms short.
         self._apply(self.session.start())
+        view = self._view
+        if view is not None and view.caution and not caution_fits(view.caution, *self.app.size):
+            self._reading_caution = True
+            self._apply(self.session.pause())
         early, self._early_keys = self._early_keys, []
         for run in early:
             run()
@@ -189,6 +209,9 @@ class SessionScreen(Screen[None]):
     def on_unmount(self) -> None:
         if self._timer is not None:
             self._timer.stop()
+        if self._speaker is not None:
+            # "Done: ..." is said over the summary; anything else stops with the screen.
+            self._speaker.close(finish=self.session.status is Status.FINISHED)
 
     def on_screen_suspend(self) -> None:
         """Anything opened over the session (help, the palette, a dialog, History) pauses it:
@@ -230,8 +253,8 @@ class SessionScreen(Screen[None]):
             warning = self.recorder.record(self.session, events)
             if warning:
                 self.notify(warning, severity="warning", timeout=10, markup=False)
-        if events:
-            self._cue(cues.cue_for(events, self.session))
+        # Even without events: a long hold's halfway falls on a whole second that has none.
+        self._cue(self._cues.after(events, self.session))
         self._refresh_keys()
         self._draw()
         if any(isinstance(e, SessionEnded) for e in events):
@@ -242,9 +265,15 @@ class SessionScreen(Screen[None]):
         self._schedule()
 
     def _cue(self, cue: cues.Cue) -> None:
-        if cue.notification and self._notify_protocol:
+        if self._speaker is not None:
+            if cue.interrupt:
+                self._speaker.cancel()
+            if cue.speech:
+                self._speaker.say(cue.speech)
+        written = cue.speech if self._page_speaks else cue.notification
+        if written and self._notify_protocol:
             sequence = cues.notification_sequence(
-                self._notify_protocol, cue.notification, tmux=self._in_tmux
+                self._notify_protocol, written, tmux=self._in_tmux
             )
             write_to_terminal(self.app, sequence)
         if not cue.bells or not self.bell_on:
@@ -256,6 +285,17 @@ class SessionScreen(Screen[None]):
         box = self._clock_box
         box.add_class("-flash")
         self.set_timer(FLASH_SECONDS, lambda: box.remove_class("-flash"))
+
+    def _speech_failed(self, problem: str) -> None:
+        """From the speaker's thread, once: why speech stopped. The bell goes on."""
+        self.call_later(
+            self.notify,
+            f"Speech stopped: {problem}. The bell goes on.",
+            title="No speech",
+            severity="warning",
+            timeout=12,
+            markup=False,
+        )
 
     def _refresh_keys(self) -> None:
         """Redraw the Footer only when the keys that apply have changed."""
@@ -309,6 +349,7 @@ class SessionScreen(Screen[None]):
         self._set_classes(
             {
                 "-caution": bool(view.caution),
+                "-caution-first": self._reading_caution,
                 "-no-state": not view.state,
                 "-paused": self.session.paused,
                 "-waiting": self.session.waiting,
@@ -394,7 +435,14 @@ class SessionScreen(Screen[None]):
         self._when_started(lambda: self._apply(self.session.pause()))
 
     def action_resume(self) -> None:
-        self._when_started(lambda: self._apply(self.session.resume()))
+        self._when_started(self._resume)
+
+    def _resume(self) -> None:
+        if self._reading_caution:
+            # Read: it is not shown again at this get-ready, where it would be cut.
+            self._reading_caution = False
+            self._caution_at = None
+        self._apply(self.session.resume())
 
     def action_go_on(self) -> None:
         self._when_started(lambda: self._apply(self.session.go_on()))
@@ -431,7 +479,8 @@ class SessionScreen(Screen[None]):
         from tui.ui.screens.exercise_card import ExerciseCardScreen
 
         segment = self.session.segment
-        self.app.push_screen(ExerciseCardScreen(segment.upcoming or segment.exercise))
+        exercise = segment.upcoming or segment.exercise
+        self.app.push_screen(ExerciseCardScreen(exercise, self.session.plan.routine.caution))
 
     def action_stop(self) -> None:
         self._when_started(self._ask_to_stop)

@@ -393,19 +393,19 @@ class RoutinesScreen(Screen[None]):
             self.notify("No routine is selected.", severity="warning")
             return
         if len(routine.steps) == 1:
-            self._open_card(routine.steps[0].exercise)
+            self._open_card(routine.steps[0].exercise, routine.caution)
             return
 
         def picked(index: int | None) -> None:
             if index is not None:
-                self._open_card(routine.steps[index].exercise)
+                self._open_card(routine.steps[index].exercise, routine.caution)
 
         self.app.push_screen(StepPicker(routine), picked)
 
-    def _open_card(self, exercise: Exercise) -> None:
+    def _open_card(self, exercise: Exercise, caution: str) -> None:
         from tui.ui.screens.exercise_card import ExerciseCardScreen
 
-        self.app.push_screen(ExerciseCardScreen(exercise))
+        self.app.push_screen(ExerciseCardScreen(exercise, caution))
 
     def action_filter(self) -> None:
         self.add_class("-filtering")
