@@ -15,6 +15,7 @@ from apphelpers import (
 )
 
 from tui.core.loader import load_file
+from tui.core.progression import step_identities
 from tui.store.sessions import HistoryStore
 from tui.ui.app import AFTER_QUESTION, BEFORE_QUESTION, BacktoneApp
 from tui.ui.screens.checkin import CheckInScreen
@@ -151,7 +152,8 @@ async def test_the_hold_rises_after_two_full_sessions_and_the_level_is_stored(
         newest = store.sessions()[0]
     finally:
         store.close()
-    assert newest.levels == {0: 6}
+    (egg,) = step_identities(load_file(routines).routines[0])
+    assert newest.levels == {egg: 6}
     assert load_file(routines).routines[0].steps[0].hold == 5  # never written to the file
 
 

@@ -77,8 +77,21 @@ def whole_list(rows: list[SessionRow], fmt: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_FIELDS)
-    writer.writerows([record[key] for key in EXPORT_FIELDS] for record in records)
+    for record in records:
+        cells = [record[key] for key in EXPORT_FIELDS]
+        if any(isinstance(cell, str) and "\r" in cell for cell in cells):  # see _write_csv
+            csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL).writerow(cells)
+        else:
+            writer.writerow(cells)
     return out.getvalue()
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(session_rows(), max_size=4))
+def test_csv_reads_back_whatever_the_names_hold(rows: list[SessionRow]) -> None:
+    # A lone carriage return in a name ended the line for every CSV reader.
+    records = list(csv.DictReader(io.StringIO(export_text(iter(rows), "csv"), newline="")))
+    assert [record["routine_name"] for record in records] == [row.routine_name for row in rows]
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "toml"])
@@ -242,6 +255,26 @@ def test_limit_must_be_positive(capsys: pytest.CaptureFixture[str], limit: str) 
         cli.main(["history", "--limit", limit])
     assert info.value.code == 2
     assert "not a positive whole number" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("limit", ["9223372036854775808", "1000000001", "9" * 5000])
+def test_a_limit_too_large_is_a_usage_error(capsys: pytest.CaptureFixture[str], limit: str) -> None:
+    # SQLite's integers stop at 2**63 - 1: the largest ended in an OverflowError.
+    with pytest.raises(SystemExit) as info:
+        cli.main(["history", "--limit", limit])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --limit: too large" in err and "at most 1,000,000,000" in err
+    assert "Traceback" not in err and len(err) < 1000
+
+
+def test_a_limit_as_large_as_allowed_lists_everything(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fill(tmp_path / "d", 3)
+    code, out, _ = run_history(capsys, "--data-dir", str(tmp_path / "d"), "--format", "json",
+                               "--limit", "1000000000")  # fmt: skip
+    assert code == 0 and [r["id"] for r in json.loads(out)] == [3, 2, 1]
 
 
 def test_the_table_prints_names_as_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1629,9 +1629,14 @@ def test_history_from_a_newer_backtone_is_a_clear_error(world: World, capsys) ->
     assert "Traceback" not in err
 
 
-def test_history_of_a_damaged_file_warns_and_goes_on(world: World, capsys) -> None:
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "toml"])
+def test_history_of_a_damaged_file_says_so_and_leaves_it_where_it_is(
+    world: World, capsys, fmt: str
+) -> None:
+    # Moving it aside and printing `[]` gave an export script an empty success.
     world.data_dir.mkdir()
     (world.data_dir / DB_NAME).write_bytes(b"\xde\xad\xbe\xef" * 500)
-    code, out, err = run_history(capsys, world.data_dir)
-    assert (code, out) == (0, "No sessions recorded yet.\n")
-    assert "damaged" in err and ".damaged-" in err
+    code, out, err = run_history(capsys, world.data_dir, "--format", fmt)
+    assert (code, out) == (1, "")
+    assert err == f"backtone: cannot read {world.data_dir / DB_NAME}: the history file is damaged\n"
+    assert sorted(p.name for p in world.data_dir.iterdir()) == [DB_NAME]

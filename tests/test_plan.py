@@ -164,6 +164,14 @@ def test_positions(mixed: Plan) -> None:
     assert mixed.segments[16].position == "Rep 1/1 · Right"
 
 
+def test_a_rest_between_exercises_names_no_rep(mixed: Plan) -> None:
+    between = [s for s in mixed.segments if s.kind is Kind.REST and s.upcoming is not s.exercise]
+    assert between, "the mixed plan has a rest between its exercises"
+    assert all(s.position == "" for s in between)
+    within = [s for s in mixed.segments if s.kind is Kind.REST and s.upcoming is s.exercise]
+    assert within and all("Rep" in s.position for s in within)
+
+
 def test_zero_pauses_are_left_out() -> None:
     text = MIXED.replace("prepare = 2", "prepare = 0").replace("rest = 7", "rest = 0")
     text = text.replace("rest_between_sets = 4", "rest_between_sets = 0")
@@ -254,8 +262,9 @@ def bundled_plans() -> dict[str, Plan]:
 def test_digest_is_stable(mixed: Plan) -> None:
     again = build_plan(routine_from(MIXED))
     assert mixed.digest() == again.digest() == build_plan(mixed.routine).digest()
-    assert len(mixed.digest()) == 16
-    int(mixed.digest(), 16)
+    prefix, digits = mixed.digest().split(":")
+    assert prefix == "v2" and len(digits) == 16
+    int(digits, 16)
 
 
 def test_digest_is_stable_across_processes(mixed: Plan) -> None:
@@ -281,7 +290,7 @@ def test_digest_is_stable_across_processes(mixed: Plan) -> None:
         ("hold = 9", "hold = 8"),
         ("rest = 7", "rest = 8"),
         ('name = "A down", seconds = 1', 'name = "A down", seconds = 1.5'),
-        ('name = "A down"', 'name = "A lower"'),
+        ('name = "A down", seconds = 1', 'name = "A down"'),  # now it waits
         ('sides = ["left", "right"]', 'sides = ["right", "left"]'),
     ],
 )
@@ -289,6 +298,20 @@ def test_digest_changes_when_the_routine_changes(mixed: Plan, old: str, new: str
     assert old in MIXED
     changed = build_plan(routine_from(MIXED.replace(old, new, 1)))
     assert changed.digest() != mixed.digest()
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ('name = "A down"', 'name = "A lower"'),
+        ('name = "Mixed"', 'name = "Mixed up"'),
+        ('name = "A"\n', 'name = "Ay"\ncues = ["Breathe"]\n'),
+    ],
+)
+def test_digest_stays_when_only_text_changes(mixed: Plan, old: str, new: str) -> None:
+    assert old in MIXED
+    edited = build_plan(routine_from(MIXED.replace(old, new, 1)))
+    assert edited.digest() == mixed.digest()
 
 
 # -- formatting ---------------------------------------------------------------------------------

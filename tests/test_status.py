@@ -208,6 +208,7 @@ def test_json_gives_the_same_facts(history: History, capsys) -> None:
         "week_sessions": 2,
         "pain_before": 6,
         "pain_after": 4,
+        "unreadable_sessions": 0,
     }
 
 
@@ -469,3 +470,66 @@ def test_the_default_data_dir_is_platformdirs(
         monkeypatch.setenv(name, value)
     expected = str(platformdirs.user_data_path("backtone"))
     assert data_dir_module.resolve_data_dir(None) == expected
+
+
+# -- a history that cannot be read --------------------------------------------------------------
+
+
+def damaged_file(tmp_path: Path) -> Path:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / DB_NAME).write_bytes(b"\xde\xad\xbe\xef" * 500)
+    return data_dir
+
+
+def test_quiet_prints_nothing_at_all_on_a_damaged_history(tmp_path: Path, capsys) -> None:
+    # It printed "cannot read ..." at every login all the same.
+    data_dir = damaged_file(tmp_path)
+    assert run_status(str(data_dir), quiet=True, now=lambda: NOW) == 1
+    assert capsys.readouterr() == ("", "")
+    assert main(["status", "--quiet", "--data-dir", str(data_dir)]) == 1
+    assert main(["--data-dir", str(data_dir), "status", "-q", "--format", "json"]) == 1
+    assert capsys.readouterr() == ("", "")
+
+
+def test_a_damaged_history_is_said_to_be_damaged_and_left_as_it_is(tmp_path: Path, capsys) -> None:
+    data_dir = damaged_file(tmp_path)
+    before = snapshot(data_dir)
+    assert run_status(str(data_dir), now=lambda: NOW) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"backtone status: cannot read {data_dir / DB_NAME}: the history file is damaged\n"
+    )
+    assert snapshot(data_dir) == before
+
+
+def test_quiet_usage_problems_print_nothing_either(tmp_path: Path, capsys) -> None:
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("hello")
+    assert run_status(str(a_file), quiet=True) == 2
+    assert capsys.readouterr() == ("", "")
+
+
+def test_an_empty_history_file_is_no_sessions_yet(tmp_path: Path, capsys) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / DB_NAME).touch()
+    assert status(capsys, data_dir) == (1, "backtone: no sessions yet\n")
+
+
+def test_help_gives_the_exit_codes(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["status", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert (
+        "Exit codes: 0 you practised today; 1 not yet today, or the history cannot be read" in out
+    )
+    assert "2 a usage error" in out
+
+
+def test_an_older_file_counts_nothing_left_out(tmp_path: Path, capsys) -> None:
+    data_dir = tmp_path / "data"
+    version_2_file(data_dir)
+    code, out = status(capsys, data_dir, "json")
+    assert code == 0 and json.loads(out)["unreadable_sessions"] == 0

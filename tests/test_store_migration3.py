@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
@@ -21,6 +22,7 @@ from test_history_store import (
     user_version,
 )
 
+from tui.core.progression import step_identities
 from tui.store.database import APPLICATION_ID, DB_NAME, MIGRATIONS, SCHEMA_VERSION
 from tui.store.recorder import start_recording
 from tui.store.rows import HistoryUnavailable, SessionRow, levels_from_json
@@ -103,7 +105,9 @@ def test_begin_keeps_the_pain_before_and_the_levels_played(world: World) -> None
     session_id = store.begin(SHORT, "r.toml", pain_before=5, levels={0: 7.0, 3: 12})
     row = store.get(session_id)
     assert row is not None
-    assert (row.pain_before, row.pain_after, row.levels) == (5, None, {0: 7.0, 3: 12})
+    # By step identity; SHORT has no step 3 to keep a level for.
+    egg, _ = step_identities(SHORT.routine)
+    assert (row.pain_before, row.pain_after, row.levels) == (5, None, {egg: 7.0})
     store.set_pain(session_id, after=2)
     store.set_pain(session_id)  # nothing given: nothing changes
     row = store.get(session_id)
@@ -118,7 +122,8 @@ def test_start_recording_passes_the_check_in_and_levels_on(world: World) -> None
     session = world.session()
     recorder = start_recording(store, session, pain_before=0, levels={1: 8})
     row = store.get(recorder.session_id)
-    assert row is not None and (row.pain_before, row.levels) == (0, {1: 8})
+    _, knee = step_identities(SHORT.routine)
+    assert row is not None and (row.pain_before, row.levels) == (0, {knee: 8})
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -165,7 +170,7 @@ def test_each_segment_records_its_step_and_full_steps_follow_the_outcomes(world:
     assert stored == {s.index: s.step_index for s in SHORT.segments}
     assert store.connection.execute(
         "SELECT full_steps FROM sessions WHERE id = ?", (session_id,)
-    ).fetchone() == ("[0, 1]",)
+    ).fetchone() == (json.dumps(sorted(step_identities(SHORT.routine))),)
 
 
 def test_a_skipped_work_segment_leaves_its_step_short_of_full(world: World) -> None:
@@ -179,7 +184,7 @@ def test_a_skipped_work_segment_leaves_its_step_short_of_full(world: World) -> N
     step(store, session_id, session, session.next_segment())  # skips a work segment of step 0
     play_to_end(world, store, session_id, session)
     (past,) = store.past_sessions("short")
-    assert past.full_steps == frozenset({1})
+    assert past.full_steps == frozenset({step_identities(SHORT.routine)[1]})
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ exception the UI has to catch."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 import stat
@@ -24,6 +25,7 @@ from test_history_store import (
 from test_store_migration3 import make_version_2
 
 import tui.store.database as database_module
+from tui import cli
 from tui.store.database import APPLICATION_ID, DB_NAME, SCHEMA_VERSION, SESSION_COLUMNS
 from tui.store.rows import HistoryReadOnly, HistoryUnavailable, NoHistory, SessionRow
 from tui.store.sessions import HistoryStore
@@ -297,8 +299,22 @@ def test_read_only_falls_back_to_an_immutable_open(
         return real(target, busy_timeout_ms, uri=uri)
 
     monkeypatch.setattr(database_module, "_raw_connect", no_shm)
-    store = HistoryStore.open_read_only(world.data_dir)
+    # The app's way in, when it cannot write: `mode=ro` first, to see what others commit.
+    opened = database_module.open_read_only(world.data_dir / DB_NAME)
+    store = HistoryStore(opened.connection, opened.path, read_only=True)
     assert store.count() == 2 and len(tried) == 2 and tried[-1].endswith("immutable=1")
+    store.close()
+
+
+def test_a_command_reads_a_closed_history_as_immutable_and_leaves_nothing_beside_it(
+    world: World,
+) -> None:
+    filled(world)  # closed: no -wal, no -shm
+    before = fingerprint(world.data_dir / DB_NAME)
+    store = HistoryStore.open_read_only(world.data_dir)
+    assert store.count() == 2 and len(store.sessions()) == 2
+    store.close()
+    assert fingerprint(world.data_dir / DB_NAME) == before  # a `mode=ro` open left -wal, -shm
 
 
 # -- only HistoryUnavailable ------------------------------------------------------------------
@@ -351,3 +367,159 @@ def test_a_locked_history_is_a_busy_history(world: World, call: str) -> None:
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+# -- the commands that only read: nothing changes on disk ------------------------------------
+
+
+def snapshot(directory: Path) -> dict[str, str]:
+    """Every file beside the history, with its digest: what a read-only command must keep."""
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
+        for p in directory.iterdir()
+    }
+
+
+def run_command(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_history_reads_an_older_file_as_it_is(
+    world: World, capsys: pytest.CaptureFixture[str], version: int
+) -> None:
+    # It migrated and stamped the file, although it only reads.
+    path = world.data_dir / DB_NAME
+    if version == 1:
+        foreign_database(path, SCHEMA_V1)
+    elif version == 2:
+        make_version_2(path)
+    else:
+        make_version_2(path)
+        connection = sqlite3.connect(path)
+        connection.executescript(database_module.MIGRATIONS[2])
+        connection.execute("PRAGMA user_version = 3")
+        connection.close()
+    before = snapshot(world.data_dir)
+    code, out, err = run_command(
+        capsys, "history", "--data-dir", str(world.data_dir), "--format", "json"
+    )
+    assert (code, err) == (0, "")
+    assert [r["id"] for r in json.loads(out)] == [7]
+    assert snapshot(world.data_dir) == before
+    assert user_version(path) == version and application_id(path) == 0
+
+
+def test_history_of_a_closed_history_leaves_no_wal_or_shm(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    filled(world)
+    before = snapshot(world.data_dir)
+    assert f"{DB_NAME}-wal" not in before
+    for fmt in ("table", "json", "csv", "toml"):
+        assert (
+            run_command(capsys, "history", "--data-dir", str(world.data_dir), "--format", fmt)[0]
+            == 0
+        )
+    assert snapshot(world.data_dir) == before
+
+
+def damage_index(path: Path) -> None:
+    """Garbage over the root page of the index sessions are listed by: the header, the schema
+    and the table read fine, and the first row streamed meets the damage."""
+    connection = sqlite3.connect(path)
+    (root,) = connection.execute(
+        "SELECT rootpage FROM sqlite_master WHERE name = 'sessions_by_instant'"
+    ).fetchone()
+    page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+    connection.close()
+    with path.open("r+b") as file:
+        file.seek((root - 1) * page_size)
+        file.write(b"\xa5" * page_size)
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "toml"])
+def test_history_of_a_file_damaged_inside_says_so_and_changes_nothing(
+    world: World, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    filled(world)
+    damage_index(world.data_dir / DB_NAME)
+    before = snapshot(world.data_dir)
+    code, _, err = run_command(
+        capsys, "history", "--data-dir", str(world.data_dir), "--format", fmt
+    )
+    assert code == 1
+    assert err == f"backtone: cannot read {world.data_dir / DB_NAME}: the history file is damaged\n"
+    assert snapshot(world.data_dir) == before
+
+
+def test_the_app_still_moves_a_damaged_file_aside(world: World) -> None:
+    world.data_dir.mkdir()
+    (world.data_dir / DB_NAME).write_bytes(b"garbage" * 1000)
+    store = world.open()
+    assert store.warning is not None and "was kept as" in store.warning
+    assert any(".damaged-" in p.name for p in world.data_dir.iterdir())
+
+
+def test_a_new_file_has_the_programme_version_and_note_columns(world: World) -> None:
+    store = world.open()
+    session_id = store.begin(MINUTE)
+    row = store.get(session_id)
+    assert row is not None and (row.program_version, row.note) == (None, None)
+    store.set_note(session_id, "  Easier than last week\nLeft knee fine  ")
+    row = store.get(session_id)
+    assert row is not None and row.note == "Easier than last week\nLeft knee fine"
+    store.set_note(session_id, "   ")
+    assert (row := store.get(session_id)) is not None and row.note is None
+    store.connection.execute(
+        "UPDATE sessions SET program_version = '2' WHERE id = ?", (session_id,)
+    )
+    assert (row := store.get(session_id)) is not None and row.program_version == "2"
+
+
+@pytest.mark.parametrize(
+    "note, complaint",
+    [("x" * 2001, "at most 2000 characters"), ("a\x1b[2Jb", "control characters"), (7, "is text")],
+)
+def test_a_note_that_is_no_note_is_refused(world: World, note: object, complaint: str) -> None:
+    store = world.open()
+    session_id = store.begin(MINUTE)
+    with pytest.raises(ValueError, match=complaint):
+        store.set_note(session_id, note)  # type: ignore[arg-type]
+
+
+def test_a_note_is_not_written_into_a_read_only_history(world: World) -> None:
+    ids = filled(world)
+    store = HistoryStore.open_read_only(world.data_dir)
+    with pytest.raises(HistoryReadOnly):
+        store.set_note(ids[0], "fine")
+
+
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_an_older_file_read_only_gives_the_new_columns_as_none(world: World, version: int) -> None:
+    path = world.data_dir / DB_NAME
+    if version == 1:
+        foreign_database(path, SCHEMA_V1)
+    else:
+        make_version_2(path)
+        if version == 3:
+            connection = sqlite3.connect(path)
+            connection.executescript(database_module.MIGRATIONS[2])
+            connection.execute("PRAGMA user_version = 3")
+            connection.close()
+    store = HistoryStore.open_read_only(world.data_dir)
+    (row,) = store.sessions()
+    assert (row.program_version, row.note) == (None, None)
+    store.close()
+    assert user_version(path) == version
+
+
+def test_migration_4_adds_the_columns_to_an_older_file(world: World) -> None:
+    make_version_2(world.data_dir / DB_NAME)
+    store = world.open()
+    columns = {row[1] for row in store.connection.execute("PRAGMA table_info(sessions)")}
+    assert {"program_version", "note"} <= columns and store.schema_version == SCHEMA_VERSION >= 4
+    store.set_note(7, "old session, new note")
+    assert (row := store.get(7)) is not None and row.note == "old session, new note"

@@ -24,7 +24,7 @@ from test_history_store import (
     tz,
 )
 
-from tui.core.progression import PastSession
+from tui.core.progression import IndexedRecord, PastSession, step_identities
 from tui.store.sessions import HistoryStore
 
 INSERT = (
@@ -215,10 +215,12 @@ def test_past_sessions_are_the_routine_s_ended_ones_oldest_first(world: World) -
     add(store, date(2025, 1, 2), routine="short", status="interrupted", full=[])
     add(store, date(2025, 1, 4), routine="short", status="active", full=[0, 1])
     add(store, date(2025, 1, 2), routine="minute", full=[0])
+    # Step indexes, as versions before step identities wrote them, with what they played.
+    old = IndexedRecord("abc")
     assert store.past_sessions("short") == [
-        PastSession(frozenset({1})),
+        PastSession(frozenset({1}), indexed=old),
         PastSession(frozenset()),
-        PastSession(frozenset({0}), 4, 7),
+        PastSession(frozenset({0}), 4, 7, indexed=old),
     ]
     assert store.past_sessions("nothing") == []
 
@@ -234,9 +236,10 @@ def test_past_sessions_of_played_sessions_name_the_steps_done_in_full(world: Wor
     step(store, stopped, session, session.next_exercise())  # step 0 skipped
     play_to_end(world, store, stopped, session)
     record(world, store, datetime(2025, 1, 8, 8, 0, tzinfo=tz(1)), plan=MINUTE)
+    egg, knee = step_identities(SHORT.routine)
     assert store.past_sessions("short") == [
-        PastSession(frozenset({0, 1}), 3, 5),
-        PastSession(frozenset({1}), 2, None),
+        PastSession(frozenset({egg, knee}), 3, 5),
+        PastSession(frozenset({knee}), 2, None),
     ]
 
 

@@ -132,11 +132,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=_version_action(), nargs=0, help="show the version")
     _common_options(parser, top=True)
+    _speech_options(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run = commands.add_parser("run", help="start a routine at once", description="Start a routine.")
     run.add_argument("routine_id", metavar="ID", help="the routine's id (see `backtone list`)")
     _common_options(run, top=False)
+    _speech_options(run, top=False)
 
     listing = commands.add_parser(
         "list", help="print the routines", description="Print the routines with their length."
@@ -192,14 +194,16 @@ def _status_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         "status",
         help="one line for a login message: done today?",
         description="Print one line: whether you practised today, your streak, this week's "
-        "minutes and today's pain check-ins. Exit 0 if you practised today, 1 if not. "
-        "Read-only: it never creates or changes the history.",
+        "minutes and today's pain check-ins. Read-only: it never creates or changes the "
+        "history. Exit codes: 0 you practised today; 1 not yet today, or the history cannot "
+        "be read (damaged, not a file, or a data dir you cannot enter: said on stderr, unless "
+        "--quiet); 2 a usage error.",
     )
     status.add_argument(
         "--format", choices=["text", "json"], default="text", help="output format (default: text)"
     )
     status.add_argument(
-        "-q", "--quiet", action="store_true", help="print nothing; only the exit code"
+        "-q", "--quiet", action="store_true", help="print nothing at all; only the exit code"
     )
     _common_options(status, top=False)
 
@@ -270,6 +274,31 @@ def _common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
+def _speech_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """--speech / --no-speech, for the commands that start the app (before or after `run`)."""
+    import argparse
+
+    default = None if top else argparse.SUPPRESS
+    choice = parser.add_mutually_exclusive_group()
+    choice.add_argument(
+        "--speech",
+        dest="speech",
+        action="store_const",
+        const="on",
+        default=default,
+        help="say the cues aloud on this machine, even over SSH (default: the speech setting, "
+        "auto: only when not over SSH)",
+    )
+    choice.add_argument(
+        "--no-speech",
+        dest="speech",
+        action="store_const",
+        const="off",
+        default=default,
+        help="do not say the cues aloud",
+    )
+
+
 def _version_action() -> type[argparse.Action]:
     import argparse
 
@@ -298,15 +327,21 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
 
 
+MAX_COUNT_OPTION = 10**9  # beyond any history; SQLite's integers stop at 2**63 - 1
+
+
 def _positive(text: str) -> int:
     import argparse
 
     try:
         number = int(text)
     except ValueError:
-        number = 0
+        # int() refuses more than 4,300 digits: that is a number, only too large.
+        number = MAX_COUNT_OPTION + 1 if text.strip().isdigit() else 0
     if number < 1:
         raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    if number > MAX_COUNT_OPTION:
+        raise argparse.ArgumentTypeError(f"too large: {text[:30]!r} (at most {MAX_COUNT_OPTION:,})")
     return number
 
 
@@ -386,6 +421,7 @@ def _build_app(args: argparse.Namespace) -> BacktoneApp | int:
         start_routine=routine_id,
         ascii_only=terminal.terminal_is_ascii(),
         checkin=False if args.no_checkin else None,
+        speech=getattr(args, "speech", None),
     )
     return app
 

@@ -2,11 +2,17 @@
 
 Rows go out as the cursor reads them: the first line shows at once, memory stays flat at any
 length of history, and a reader that stops early (`| head`) ends it quietly.
+
+It only reads: the history is opened read-only (nothing migrated, stamped, moved aside or left
+beside it), and one it cannot read (damaged, a FIFO, a data dir it cannot enter) is said, with
+its path, and exit 1: never an empty success. Sessions that cannot be read are left out of the
+output, counted on stderr, and exit 1 too, after everything that could be read was written.
 """
 
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Iterator
 from itertools import chain
@@ -15,8 +21,10 @@ from pathlib import Path
 from tui.data_dir import data_dir_or_complaint
 from tui.exit_codes import EXIT_BAD_DATA, EXIT_OK, EXIT_USAGE
 from tui.store.database import DB_NAME
-from tui.store.export import export, stream_sessions, write_table
-from tui.store.rows import HistoryUnavailable, SessionRow
+from tui.store.errors import reason
+from tui.store.export import export, printable, stream_sessions, write_table
+from tui.store.readable import sessions_text
+from tui.store.rows import HistoryUnavailable, NoHistory, SessionRow
 from tui.store.sessions import HistoryStore
 from tui.terminal import terminal_is_ascii
 
@@ -26,20 +34,32 @@ def history_command(args: argparse.Namespace) -> int:
     if directory is None:
         return EXIT_USAGE
     data_dir = Path(directory)
-    if not (data_dir / DB_NAME).exists():  # printing creates nothing
+    try:
+        store = HistoryStore.open_read_only(data_dir)
+    except NoHistory:
         return _write(iter(()), args, data_dir)
-    try:
-        store = HistoryStore.open(data_dir)
     except HistoryUnavailable as error:
-        print(f"backtone: {error}", file=sys.stderr)
-        return EXIT_BAD_DATA
+        return _complain(str(error))
     try:
-        if store.warning:
-            print(f"backtone: {store.warning}", file=sys.stderr)
         rows = stream_sessions(store.connection, since=args.since, limit=args.limit)
-        return _write(rows, args, data_dir)
+        code = _write(rows, args, data_dir)
+        left_out = store.unreadable()
+    except sqlite3.Error as error:  # met as the rows stream: a page damaged deep in the file
+        return _complain(f"cannot read {store.path}: {reason(error, store.path)}")
+    except HistoryUnavailable as error:
+        return _complain(str(error))
     finally:
         store.close()
+    if left_out:
+        they = "it is" if left_out == 1 else "they are"
+        return _complain(f"{store.path}: {sessions_text(left_out)}; {they} left out")
+    return code
+
+
+def _complain(message: str) -> int:
+    sys.stdout.flush()  # what was written comes before the complaint, in a terminal
+    print(f"backtone: {printable(message)}", file=sys.stderr)
+    return EXIT_BAD_DATA
 
 
 def _write(sessions: Iterator[SessionRow], args: argparse.Namespace, data_dir: Path) -> int:

@@ -5,9 +5,14 @@
     backtone: no sessions yet
 
 Exit 0 when a session with a finished segment was done today (what the streak counts), 1 when
-not, 2 on a usage error. It runs at every login, so it imports neither Textual nor Rich nor the
-rest of the CLI, and it only reads: the database is opened read-only, never migrated or created,
-and a file from an older backtone (without the pain columns) reads as well as today's.
+not or when the history cannot be read (damaged, a FIFO, a data dir that cannot be entered: the
+message on stderr says which path and why), 2 on a usage error. `--quiet` prints nothing at
+all, not even that: the exit code says it. Rows that cannot be read are left out and counted
+on the line ("1 session could not be read").
+
+It runs at every login, so it imports neither Textual nor Rich nor the rest of the CLI, and it
+only reads: the database is opened read-only, never migrated or created, and a file from an
+older backtone (without the pain columns) reads as well as today's.
 """
 
 from __future__ import annotations
@@ -21,9 +26,18 @@ from datetime import date, datetime
 from tui.core.timefmt import format_length
 from tui.data_dir import DB_NAME, data_dir_problem, resolve_data_dir, source_of
 from tui.exit_codes import EXIT_USAGE
+from tui.store import history_file
+from tui.store.readable import (
+    READABLE,
+    add_missing_columns,
+    lenient_text,
+    sessions_text,
+    unreadable_sessions,
+)
 
 EXIT_DONE = 0  # practised today
 EXIT_NOT_YET = 1
+EXIT_UNREADABLE = 1  # the history cannot be read: not "done today" either
 
 
 def local_now() -> datetime:
@@ -44,6 +58,7 @@ class Status:
         "sessions_today",
         "streak_days",
         "today",
+        "unreadable",
         "week_minutes",
         "week_sessions",
     )
@@ -62,6 +77,7 @@ class Status:
         week_sessions: int = 0,
         pain_before: int | None = None,  # the latest check-ins today, where answered
         pain_after: int | None = None,
+        unreadable: int = 0,  # sessions left out: rows damaged or edited past reading
     ) -> None:
         self.today = today
         self.has_history = has_history
@@ -74,6 +90,7 @@ class Status:
         self.week_sessions = week_sessions
         self.pain_before = pain_before
         self.pain_after = pain_after
+        self.unreadable = unreadable
 
     def as_json(self) -> str:
         import json
@@ -91,22 +108,27 @@ class Status:
                 "week_sessions": self.week_sessions,
                 "pain_before": self.pain_before,
                 "pain_after": self.pain_after,
+                "unreadable_sessions": self.unreadable,
             }
         )
 
 
 def read_status(connection: sqlite3.Connection, today: date) -> Status:
-    """Today's facts from the history; the streak and week as the History screen counts them."""
+    """Today's facts from the history; the streak and week as the History screen counts them.
+    The connection gives every column of today's schema (add_missing_columns on older files)."""
     from tui.store.stats import streak_days, week_totals
 
-    (any_session,) = connection.execute("SELECT EXISTS (SELECT 1 FROM sessions)").fetchone()
+    unreadable = unreadable_sessions(connection)
+    (any_session,) = connection.execute(
+        f"SELECT EXISTS (SELECT 1 FROM sessions WHERE {READABLE})"
+    ).fetchone()
     if not any_session:
-        return Status(today)
+        return Status(today, unreadable=unreadable)
     week_minutes, week_sessions = week_totals(connection, today)
-    pain = "pain_before, pain_after" if _has_pain_columns(connection) else "NULL, NULL"
     practised = connection.execute(
-        f"SELECT routine_name, active_seconds, {pain} FROM sessions"
-        " WHERE day = ? AND segments_done > 0 ORDER BY julianday(started_at) DESC, id DESC",
+        "SELECT routine_name, active_seconds, pain_before, pain_after FROM sessions"
+        f" WHERE day = ? AND segments_done > 0 AND {READABLE}"
+        " ORDER BY julianday(started_at) DESC, id DESC",
         (today.isoformat(),),
     ).fetchall()
     latest = practised[0] if practised else (None, 0.0, None, None)
@@ -124,15 +146,18 @@ def read_status(connection: sqlite3.Connection, today: date) -> Status:
         week_sessions=week_sessions,
         pain_before=before,
         pain_after=after,
+        unreadable=unreadable,
     )
 
 
-def _has_pain_columns(connection: sqlite3.Connection) -> bool:
-    columns = {row[1] for row in connection.execute("PRAGMA table_info(sessions)")}
-    return {"pain_before", "pain_after"} <= columns
-
-
 def status_line(status: Status, ascii_only: bool = False) -> str:
+    line = _facts_line(status, ascii_only)
+    if status.unreadable:
+        line += (" - " if ascii_only else " · ") + sessions_text(status.unreadable)
+    return line
+
+
+def _facts_line(status: Status, ascii_only: bool) -> str:
     if not status.has_history:
         return "backtone: no sessions yet"
     dot, arrow = (" - ", "->") if ascii_only else (" · ", "→")
@@ -176,7 +201,13 @@ def open_read_only(path: str, immutable: bool = True) -> sqlite3.Connection:
         immutable = False
     uri = f"file:{quoted}?mode=ro" + ("&immutable=1" if immutable else "")
     connection = sqlite3.connect(uri, uri=True, isolation_level=None)
-    connection.execute("PRAGMA query_only = ON")
+    connection.text_factory = lenient_text
+    try:
+        add_missing_columns(connection)  # in memory only: the temp schema
+        connection.execute("PRAGMA query_only = ON")
+    except BaseException:
+        connection.close()
+        raise
     return connection
 
 
@@ -194,6 +225,41 @@ def _read(path: str, today: date, immutable: bool = True) -> Status:
     return _read(path, today, immutable=False)
 
 
+class CannotRead(Exception):
+    """The history is there but cannot be read; the message names the path and says why."""
+
+
+def read_history(path: str, today: date) -> Status:
+    """Today's facts from the history file at `path`: none if there is none yet. Looked at
+    before it is opened: a FIFO, a directory or a symlink is never opened (a FIFO would hang
+    the login), and a damaged file is said to be damaged."""
+    present, problem = history_file.inspect(path)
+    if problem is not None:
+        raise CannotRead(problem)
+    if not present:
+        return Status(today)
+    try:
+        if not history_file.looks_like_sqlite(path):
+            raise CannotRead(f"cannot read {path}: the history file is damaged")
+        if os.path.getsize(path) == 0:
+            return Status(today)  # made by a backtone that has not recorded anything yet
+    except OSError as error:
+        raise CannotRead(f"cannot read {path}: {error.strerror or error}") from None
+    try:
+        return _read(path, today)
+    except sqlite3.Error as error:
+        raise CannotRead(f"cannot read {path}: {_reason(error)}") from None
+
+
+def _reason(error: sqlite3.Error) -> str:
+    text = str(error)
+    if "no such" in text:
+        return "it is not a backtone history"
+    if not isinstance(error, sqlite3.OperationalError) or "malformed" in text:
+        return "the history file is damaged"
+    return text
+
+
 def run_status(
     data_dir: str | None,
     fmt: str = "text",
@@ -205,18 +271,16 @@ def run_status(
     directory = resolve_data_dir(data_dir)
     problem = data_dir_problem(directory)
     if problem is not None:
-        print(f"backtone status: {_plain(problem)} ({source_of(data_dir)})", file=sys.stderr)
+        if not quiet:
+            print(f"backtone status: {_plain(problem)} ({source_of(data_dir)})", file=sys.stderr)
         return EXIT_USAGE
     today = (now or local_now)().date()
-    path = os.path.join(directory, DB_NAME)
-    status = Status(today)
-    if os.path.isfile(path):
-        try:
-            status = _read(path, today)
-        except sqlite3.Error as error:
-            reason = "it is not a backtone history" if "no such" in str(error) else error
-            print(f"backtone status: cannot read {_plain(path)}: {reason}", file=sys.stderr)
-            return EXIT_NOT_YET
+    try:
+        status = read_history(os.path.join(directory, DB_NAME), today)
+    except CannotRead as error:
+        if not quiet:
+            print(f"backtone status: {_plain(str(error))}", file=sys.stderr)
+        return EXIT_UNREADABLE
     if not quiet:
         if fmt == "json":
             print(status.as_json())

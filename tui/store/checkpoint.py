@@ -22,6 +22,7 @@ from tui.core.engine import (
     SessionEnded,
 )
 from tui.core.plan import Kind
+from tui.core.progression import step_identities
 from tui.store.database import transaction
 from tui.store.rows import SessionStatus
 
@@ -41,15 +42,17 @@ def worth_writing(events: Sequence[Event]) -> list[Event]:
     return [event for event in events if isinstance(event, WRITTEN_EVENTS)]
 
 
-def full_steps(session: Session) -> list[int]:
-    """Steps whose every work segment ended done, as progression counts them."""
+def full_steps(session: Session) -> list[str]:
+    """Steps whose every work segment ended done, as progression counts them: by identity,
+    so that a level stays with its exercise when the routine's steps are moved later."""
     full: dict[int, bool] = {}
     outcomes = session.outcomes
     for segment in session.plan.segments:
         if segment.kind is Kind.WORK:
             done = outcomes.get(segment.index) is Outcome.DONE
             full[segment.step_index] = full.get(segment.step_index, True) and done
-    return sorted(step for step, done in full.items() if done)
+    identities = step_identities(session.plan.routine)
+    return sorted(identities[step] for step, done in full.items() if done)
 
 
 def write_checkpoint(

@@ -8,7 +8,14 @@ and left exactly as it was (not migrated, not switched to WAL, not chmod-ed).
 
 A history that can be read but not written (a data dir of mode 0500, a file of mode 0400) is
 opened read-only, through a `mode=ro` URI: no migration, no journal change, and a file of an
-older schema reads through temporary views that give the newer columns as NULL.
+older schema reads through temporary views that give the newer columns as NULL. The commands
+that only read (`history`, `status`, `report`) open it so, whatever they could write, and
+change nothing on disk: not even a -wal or -shm file is left beside a history no backtone has
+open (it is read as immutable then), and a damaged file is said to be damaged, not moved.
+
+Before anything is opened, the path is looked at (history_file.inspect): a FIFO, a directory,
+a socket or a device named history.db is refused by name, never opened (a FIFO would block for
+ever), and so is a data dir that cannot be entered.
 """
 
 from __future__ import annotations
@@ -20,7 +27,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from tui.store import history_file
 from tui.store.errors import reason
+from tui.store.readable import SESSION_COLUMNS as SESSION_COLUMNS  # where it was, re-exported
+from tui.store.readable import add_missing_columns, lenient_text
 from tui.store.recovery import check_header, looks_corrupt, move_aside
 from tui.store.rows import HistoryUnavailable, NoHistory
 
@@ -95,24 +105,16 @@ MIGRATIONS: list[str] = [
     ALTER TABLE segments ADD COLUMN step_index INTEGER;
     CREATE INDEX sessions_by_routine ON sessions (routine_id, julianday(started_at), id);
     """,
+    # 4: which version of the routine file's [program] a session played, for the report, and
+    # the person's own note after it. NULL until recorded, and in every older row.
+    """
+    ALTER TABLE sessions ADD COLUMN program_version TEXT;
+    ALTER TABLE sessions ADD COLUMN note TEXT;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 # The order of sessions() and of the History screen's pages: sessions_by_instant serves it.
 NEWEST_FIRST = "ORDER BY julianday(started_at) DESC, id DESC"
-
-# SessionRow's fields, in order: SessionRow(*row) reads a row of this.
-SESSION_COLUMNS = (
-    "id, routine_id, routine_name, routine_digest, started_at, ended_at, status, "
-    "planned_seconds, active_seconds, paused_seconds, segments_done, segments_total, "
-    "current_segment, pain_before, pain_after, levels"
-)
-# What a read-only file of an older schema lacks, given as NULL by a temporary view.
-ADDED_COLUMNS = {
-    3: {
-        "sessions": ("pain_before", "pain_after", "levels", "full_steps"),
-        "segments": ("step_index",),
-    },
-}
 
 
 def connect(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
@@ -131,6 +133,7 @@ def _raw_connect(target: str, busy_timeout_ms: int, *, uri: bool = False) -> sql
     connection = sqlite3.connect(
         target, timeout=busy_timeout_ms / 1000, isolation_level=None, uri=uri
     )
+    connection.text_factory = lenient_text
     try:
         connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         connection.execute("PRAGMA foreign_keys = ON")
@@ -229,12 +232,13 @@ def stamp(connection: sqlite3.Connection) -> None:
         connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
-def _refuse_symlink(path: Path) -> None:
-    if path.is_symlink():
-        raise HistoryUnavailable(
-            f"{path} is a symbolic link; backtone keeps its history only in a file of its own:"
-            " remove the link, or choose another --data-dir"
-        )
+def _refuse_unusable(path: Path) -> bool:
+    """Whether a history file is there; HistoryUnavailable, naming the path, if what is there
+    is not a regular file (a symlink, a FIFO, a directory, a device) or cannot be reached."""
+    present, problem = history_file.inspect(str(path))
+    if problem is not None:
+        raise HistoryUnavailable(problem)
+    return present
 
 
 # -- opening ----------------------------------------------------------------------------------
@@ -260,14 +264,16 @@ def open_database(
     a file that can be read but not written is opened read-only, with a warning saying so."""
     path = data_dir / DB_NAME
     if read_only:
-        return open_read_only(path)
+        return open_read_only(path, leave_no_trace=True)
     try:
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as error:
-        raise HistoryUnavailable(
-            f"cannot create the data dir {data_dir}: {error.strerror or error}"
-        ) from None
-    _refuse_symlink(path)
+        message = f"cannot create the data dir {data_dir}: {error.strerror or error}"
+        # Not merely a folder it cannot write in: one on the way it cannot even enter.
+        if isinstance(error, PermissionError) and history_file.first_closed(str(data_dir)):
+            message = history_file.permission_problem(str(data_dir))
+        raise HistoryUnavailable(message) from None
+    _refuse_unusable(path)
     try:
         return _open_writable(path, busy_timeout_ms)
     except _CannotWrite:
@@ -328,19 +334,32 @@ def _open_path(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
     return connection
 
 
-def open_read_only(path: Path) -> OpenedDatabase:
-    """Open the history only to read it: nothing created, migrated or changed in the file."""
-    _refuse_symlink(path)
-    if not path.is_file():
+def open_read_only(path: Path, *, leave_no_trace: bool = False) -> OpenedDatabase:
+    """Open the history only to read it: nothing created, migrated or changed in the file.
+
+    `leave_no_trace`, for a command that reads and exits: a history no backtone has open (no
+    -wal or -journal beside it) is read as immutable, since a `mode=ro` open of a WAL file
+    makes a -wal and a -shm and leaves them behind. An app that stays open reads `mode=ro`,
+    which sees what another process commits.
+    """
+    if not _refuse_unusable(path):
         raise NoHistory(f"no history yet at {path}")
+    if not os.access(path, os.R_OK):
+        raise HistoryUnavailable(f"cannot read {path}: permission denied")
     try:
         check_header(path)
     except sqlite3.DatabaseError:
         raise HistoryUnavailable(f"cannot read {path}: the history file is damaged") from None
     base = path.absolute().as_uri() + "?mode=ro"
+    immutable = base + "&immutable=1"
     # A WAL file needs its -shm beside it; where none exists and none can be made (a data dir
     # of mode 0500), only an immutable open reads it.
-    for uri in (base, base + "&immutable=1"):
+    uris = (base, immutable)
+    if leave_no_trace and not any(
+        path.with_name(path.name + side).exists() for side in ("-wal", "-journal")
+    ):
+        uris = (immutable, base)
+    for uri in uris:
         try:
             return _read_only_at(uri, path)
         except sqlite3.OperationalError as error:
@@ -358,23 +377,10 @@ def _read_only_at(uri: str, path: Path) -> OpenedDatabase:
         _refuse_newer(version)
         if version == 0:
             raise NoHistory(f"no history yet at {path}")
-        _add_missing_columns(connection, version)
+        add_missing_columns(connection)
         connection.execute("PRAGMA query_only = ON")
         connection.execute("SELECT count(*) FROM sessions WHERE id = 0").fetchone()
     except BaseException:
         connection.close()
         raise
     return OpenedDatabase(connection, path, None, True, version)
-
-
-def _add_missing_columns(connection: sqlite3.Connection, version: int) -> None:
-    """Temporary views over an older file, named as its tables (unqualified names find the temp
-    schema first), that add the columns later migrations brought, as NULL."""
-    missing: dict[str, list[str]] = {}
-    for added_in, tables in ADDED_COLUMNS.items():
-        if version < added_in:
-            for table, columns in tables.items():
-                missing.setdefault(table, []).extend(columns)
-    for table, names in missing.items():
-        extra = ", ".join(f"NULL AS {name}" for name in names)
-        connection.execute(f"CREATE TEMP VIEW {table} AS SELECT *, {extra} FROM main.{table}")

@@ -17,7 +17,8 @@ from datetime import date
 from typing import IO, Any
 
 from tui.core.timefmt import format_duration
-from tui.store.database import NEWEST_FIRST, SESSION_COLUMNS
+from tui.store.database import NEWEST_FIRST
+from tui.store.readable import READABLE, SESSION_COLUMNS
 from tui.store.rows import SessionRow
 
 EXPORT_FIELDS = [
@@ -37,6 +38,7 @@ EXPORT_FIELDS = [
 ]
 
 EXPORT_FORMATS = ("json", "csv", "toml")
+SQLITE_MAX_INTEGER = 2**63 - 1
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -49,16 +51,18 @@ def stream_sessions(
     offset: int = 0,
 ) -> Iterator[SessionRow]:
     """Sessions newest first, one at a time off the cursor (never the whole list); the
-    History screen reads them a page at a time through HistoryStore.sessions."""
-    query = f"SELECT {SESSION_COLUMNS} FROM sessions"
+    History screen reads them a page at a time through HistoryStore.sessions. Rows that
+    cannot be read are left out (readable.py), so an offset counts readable rows only."""
+    query = f"SELECT {SESSION_COLUMNS} FROM sessions WHERE {READABLE}"
     parameters: list[object] = []
     if since is not None:
-        query += " WHERE day >= ?"
+        query += " AND day >= ?"
         parameters.append(since.isoformat())
     query += f" {NEWEST_FIRST}"
     if limit is not None:
         query += " LIMIT ? OFFSET ?"
-        parameters += [limit, offset]
+        # SQLite's integers stop at 2**63 - 1; a larger limit means "all of them" all the same.
+        parameters += [min(limit, SQLITE_MAX_INTEGER), min(offset, SQLITE_MAX_INTEGER)]
     for row in connection.execute(query, parameters):
         yield SessionRow(*row)
 
@@ -94,9 +98,14 @@ def _write_json(records: Iterator[dict[str, Any]], out: IO[str]) -> None:
 
 def _write_csv(records: Iterator[dict[str, Any]], out: IO[str]) -> None:
     writer = csv.writer(out, lineterminator="\n")
+    # The csv module quotes a field holding the line terminator, "\n", but not a lone "\r",
+    # which every reader takes for the end of a line: a row holding one is quoted throughout.
+    quoting = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(EXPORT_FIELDS)
     for record in records:
-        writer.writerow([record.get(key) for key in EXPORT_FIELDS])
+        cells = [record.get(key) for key in EXPORT_FIELDS]
+        has_return = any(isinstance(cell, str) and "\r" in cell for cell in cells)
+        (quoting if has_return else writer).writerow(cells)
 
 
 def _write_toml(records: Iterator[dict[str, Any]], out: IO[str]) -> None:

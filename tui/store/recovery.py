@@ -6,7 +6,8 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-_SQLITE_HEADER = b"SQLite format 3\x00"
+from tui.store.history_file import NotRegular, looks_like_sqlite
+from tui.store.rows import HistoryUnavailable
 
 
 def check_header(path: Path) -> None:
@@ -17,11 +18,12 @@ def check_header(path: Path) -> None:
     Only the header is read: a full `PRAGMA quick_check` costs ~80 ms at 10,000 sessions.
     """
     try:
-        with path.open("rb") as file:
-            head = file.read(len(_SQLITE_HEADER))
+        fine = looks_like_sqlite(str(path))
+    except NotRegular as error:
+        raise HistoryUnavailable(f"cannot use {path}: {error.strerror}") from None
     except OSError:
-        return  # not readable, or not a file: SQLite says what is wrong when it opens it
-    if head and head != _SQLITE_HEADER:
+        return  # not readable: SQLite says what is wrong when it opens it
+    if not fine:
         raise sqlite3.DatabaseError("file is not a database (no SQLite header)")
 
 

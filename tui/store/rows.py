@@ -12,6 +12,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from tui.core.step_identity import is_step_identity
+
 Now = Callable[[], datetime]
 
 
@@ -71,10 +73,15 @@ class SessionRow:
     current_segment: int
     pain_before: int | None = None  # 0-10, the check-in before the session; None: skipped
     pain_after: int | None = None
-    # The progression levels the session was played at, step index -> hold or reps; None when
-    # no step progresses (or the session predates progression). The database holds JSON text:
-    # it is read here, so that SessionRow(*row) works on any SELECT of SESSION_COLUMNS.
-    levels: Mapping[int, float] | None = field(default=None, hash=False)
+    # The progression levels the session was played at, step identity -> hold or reps (a step
+    # index in rows written before identities); None when no step progresses (or the session
+    # predates progression). The database holds JSON text: it is read here, so that
+    # SessionRow(*row) works on any SELECT of SESSION_COLUMNS.
+    levels: Mapping[int | str, float] | None = field(default=None, hash=False)
+    # The routine file's programme version the session played (schema 3 files), and the
+    # person's note after it; None until recorded, and in rows written before schema 4.
+    program_version: str | None = None
+    note: str | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.levels, str | bytes):
@@ -103,24 +110,60 @@ class SessionRow:
         }
 
 
-def levels_to_json(levels: Mapping[int, float] | None) -> str | None:
+NOTE_MAX_CHARACTERS = 2000
+
+
+def clean_note(text: str | None) -> str | None:
+    """The note as stored: None for no note (or only spaces); ValueError for a note too long
+    or holding control characters other than line breaks and tabs."""
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        raise ValueError(f"a note is text, not {type(text).__name__}")
+    text = text.strip()
+    if len(text) > NOTE_MAX_CHARACTERS:
+        raise ValueError(f"a note is at most {NOTE_MAX_CHARACTERS} characters, not {len(text)}")
+    if not text.replace("\n", "").replace("\t", "").isprintable():
+        raise ValueError("a note cannot hold control characters")
+    return text or None
+
+
+def levels_to_json(levels: Mapping[str, float] | Mapping[int, float] | None) -> str | None:
     if not levels:
         return None
-    return json.dumps({str(step): value for step, value in sorted(levels.items())})
+    return json.dumps({str(step): value for step, value in levels.items()}, sort_keys=True)
 
 
-def levels_from_json(text: str | bytes | None) -> dict[int, float] | None:
-    """The stored levels; None when there are none or the text is not what backtone wrote."""
+# A level is a hold in seconds or a count of reps, and a routine file allows neither above this.
+MAX_LEVEL = 3600
+
+
+def levels_from_json(text: str | bytes | None) -> dict[int | str, float] | None:
+    """The stored levels; None when there are none or the text is not what backtone wrote
+    (a level must be a number above 0 and at most MAX_LEVEL: '1e400' reads as inf). A key is
+    a step identity, or a step index in a row written before identities."""
     if not text:
         return None
     try:
         raw = json.loads(text)
-        levels = {int(step): value for step, value in raw.items()}
-    except (ValueError, TypeError, AttributeError):
+        levels = {_level_key(step): value for step, value in raw.items()}
+    except (ValueError, TypeError, AttributeError, RecursionError):
         return None
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in levels.values()):
+    if not all(_is_level(value) for value in levels.values()):
         return None
     return levels
+
+
+def _level_key(key: str) -> int | str:
+    return key if is_step_identity(key) else int(key)
+
+
+def _is_level(value: object) -> bool:
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and 0 < value <= MAX_LEVEL  # NaN fails this too
+    )
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,15 @@ on a small file beside the database: a session left `active` whose lock is free 
 process that is gone, and can be resumed or kept as interrupted. Two processes never take each
 other's sessions.
 
-Errors: every public method the UI calls (begin, set_pain, checkpoint, orphans, claim,
-mark_interrupted, get, count, sessions, segments, delete, stats, pain_trend,
+Errors: every public method the UI calls (begin, set_pain, set_note, checkpoint, orphans,
+claim, mark_interrupted, get, count, unreadable, sessions, segments, delete, stats, pain_trend,
 recent_pain_rises, past_sessions) raises only HistoryUnavailable, with a message for a person:
 HistoryBusy (a subclass) when the failure may pass (a lock, a full disk, an I/O error),
 HistoryReadOnly for a write asked of a history opened read-only. No sqlite3.Error escapes them.
 ValueError is kept for a caller's own mistake (a pain of 11).
+
+Damaged rows: a row edited by hand past reading (a day of '2026-01-xx', text in the seconds) is
+left out of every reader, the same rows by each (readable.py); unreadable() counts them.
 
 Read-only: a history that can be read but not written opens read-only (`read_only` is True,
 `warning` says new sessions will not be recorded). It is shown and exported; begin, set_pain
@@ -30,19 +33,25 @@ from pathlib import Path
 
 from tui.core.engine import Event, Session
 from tui.core.plan import Plan
-from tui.core.progression import PastSession
+from tui.core.progression import PastSession, levels_by_identity
 from tui.store import trend
 from tui.store.checkpoint import Stamped, worth_writing, write_checkpoint
 from tui.store.database import (
     BUSY_TIMEOUT_MS,
     SCHEMA_VERSION,
-    SESSION_COLUMNS,
     open_database,
     transaction,
 )
 from tui.store.errors import guarded
 from tui.store.export import stream_sessions
 from tui.store.locks import SessionLocks
+from tui.store.readable import (
+    READABLE,
+    READABLE_SEGMENT,
+    SEGMENT_COLUMNS,
+    SESSION_COLUMNS,
+    unreadable_sessions,
+)
 from tui.store.rows import (
     HistoryReadOnly,
     HistoryUnavailable,
@@ -52,6 +61,7 @@ from tui.store.rows import (
     SessionStatus,
     Stats,
     WeekTrend,
+    clean_note,
     levels_to_json,
     local_now,
 )
@@ -139,6 +149,8 @@ class HistoryStore:
         now = self.now()
         stamp = now.isoformat(timespec="seconds")
         digest = plan.digest()  # worked out before the write lock is taken
+        # By step identity: a resume after the file's steps were moved finds each level's step.
+        stored_levels = levels_to_json(levels_by_identity(plan.routine, levels or {}))
         session_id: int | None = None
         try:
             with transaction(self.connection):
@@ -160,7 +172,7 @@ class HistoryStore:
                         os.getpid(),
                         stamp,
                         pain_before,
-                        levels_to_json(levels),
+                        stored_levels,
                     ),
                 )
                 session_id = cursor.lastrowid
@@ -249,6 +261,14 @@ class HistoryStore:
             with contextlib.suppress(sqlite3.Error):
                 self.connection.execute(f"PRAGMA busy_timeout = {self.busy_timeout_ms}")
 
+    @guarded("record the note")
+    def set_note(self, session_id: int, text: str | None) -> None:
+        """Keep the person's note about a session (None or blank: no note)."""
+        note = clean_note(text)
+        self._refuse_if_read_only("record the note")
+        with transaction(self.connection):
+            self.connection.execute("UPDATE sessions SET note = ? WHERE id = ?", (note, session_id))
+
     # -- resuming ----------------------------------------------------------------------------
 
     @guarded("read the history")
@@ -260,7 +280,7 @@ class HistoryStore:
         """
         if self.read_only:
             return []
-        query = f"SELECT {SESSION_COLUMNS} FROM sessions WHERE status = 'active'"
+        query = f"SELECT {SESSION_COLUMNS} FROM sessions WHERE status = 'active' AND {READABLE}"
         parameters: tuple[object, ...] = ()
         if routine_id is not None:
             query += " AND routine_id = ?"
@@ -326,13 +346,20 @@ class HistoryStore:
     @guarded("read the history")
     def get(self, session_id: int) -> SessionRow | None:
         row = self.connection.execute(
-            f"SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?", (session_id,)
+            f"SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ? AND {READABLE}", (session_id,)
         ).fetchone()
         return SessionRow(*row) if row else None
 
     @guarded("read the history")
     def count(self) -> int:
-        return int(self.connection.execute("SELECT count(*) FROM sessions").fetchone()[0])
+        """The sessions that can be read: what sessions() pages through."""
+        query = f"SELECT count(*) FROM sessions WHERE {READABLE}"
+        return int(self.connection.execute(query).fetchone()[0])
+
+    @guarded("read the history")
+    def unreadable(self) -> int:
+        """Sessions left out of every reader: rows damaged or edited past reading."""
+        return unreadable_sessions(self.connection)
 
     @guarded("read the history")
     def sessions(
@@ -344,8 +371,8 @@ class HistoryStore:
     @guarded("read the history")
     def segments(self, session_id: int) -> list[SegmentRow]:
         rows = self.connection.execute(
-            "SELECT segment_index, kind, label, exercise, position, outcome, active_seconds,"
-            " ended_at, step_index FROM segments WHERE session_id = ? ORDER BY segment_index",
+            f"SELECT {SEGMENT_COLUMNS} FROM segments WHERE session_id = ? AND {READABLE_SEGMENT}"
+            " ORDER BY segment_index",
             (session_id,),
         )
         return [SegmentRow(*row) for row in rows]

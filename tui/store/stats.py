@@ -1,7 +1,8 @@
 """Streak, this week's minutes and sessions, minutes per day: figures read from the history.
 
 `backtone status` runs at every login and takes its streak and week from here, so this module
-loads nothing of the store's row types until compute_stats is called.
+loads nothing of the store's row types until compute_stats is called. Rows that cannot be read
+(readable.py) count for nothing: a hand-edited day or a text in the seconds is left out.
 """
 
 from __future__ import annotations
@@ -9,13 +10,15 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, timedelta
 
+from tui.store.readable import READABLE
+
 # typing costs ~4 ms to import; mypy reads any constant of this name as true.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from tui.store.rows import Stats
 
-# A session counts once it has one finished segment.
-PRACTISED = "segments_done > 0"
+# A session counts once it has one finished segment (and can be read at all).
+PRACTISED = f"segments_done > 0 AND {READABLE}"
 
 
 def streak_days(connection: sqlite3.Connection, today: date) -> int:

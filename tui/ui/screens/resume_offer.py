@@ -45,11 +45,14 @@ class ResumeScreen(ModalScreen[ResumeAnswer]):
         Binding("right", "app.focus_next", show=False),
     ]
 
-    def __init__(self, row: SessionRow, plan: Plan | None) -> None:
+    def __init__(self, row: SessionRow, plan: Plan | None, why_not: str = "") -> None:
         super().__init__()
         self.row = row
-        self.plan = plan  # None: the routine has changed or is gone, so it cannot be resumed
+        self.plan = plan  # None: it cannot be resumed, for the reason `why_not` gives
         self.resumable = plan is not None
+        self.why_not = (
+            why_not or "The routine has changed or is gone since, so it cannot be resumed."
+        )
 
     def compose(self) -> ComposeResult:
         settle_breakpoints(self)
@@ -57,10 +60,7 @@ class ResumeScreen(ModalScreen[ResumeAnswer]):
             yield Static("An unfinished session", id="confirm-question")
             yield Static(where_it_stopped(self.row, self.plan), id="confirm-detail", markup=False)
             if not self.resumable:
-                yield Static(
-                    "The routine has changed or is gone since, so it cannot be resumed.",
-                    id="resume-why",
-                )
+                yield Static(self.why_not, id="resume-why", markup=False)
             with Horizontal(id="confirm-buttons"):
                 if self.resumable:
                     yield Button("Resume (r)", variant="primary", id="resume", compact=True)
