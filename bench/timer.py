@@ -1,7 +1,9 @@
 """Timer benchmark: countdown drift, bytes written to the terminal during a hold, and CPU.
 
-Run it from the project:  python bench/timer.py      (about 10 minutes)
+Run it from the project:  python bench/timer.py      (about 13 minutes)
+                          python bench/timer.py speech   (only (d), about 3 minutes)
 It prints figures and their goals; it never fails on a timing (the machine may be busy).
+(a) to (c) run with speech off; (d) measures what speech costs.
 
 (a) Drift. A routine of N one-second phases ("Tick", no prepare, no rests) is run with
     `backtone run ID --no-bell` in an 80x24 pty, N = 10 and N = 60 three times each (median
@@ -27,6 +29,19 @@ It prints figures and their goals; it never fails on a timing (the machine may b
     and of the minimal app over 30 s of the same hold at 80x24 (no COLORTERM), in a window
     after the bytes window, as % of one core; the goal is a ratio, as both are measured on
     the same machine.
+(d) Speech, with `speech = "on"` and a `speech_command` that is a shell script logging the
+    wall clock when it starts (`date +%s.%N`, a few ms after its launch) and sleeping 0.3 s.
+    Delay: a routine of 10 two-second reps, each of which says "Rep k of 10" as it starts.
+    The engine's phase changes fall exactly 2 s apart from the session's start, and the first
+    cue is said at that start, with no timer in between: so cue k's start - the first's -
+    2k s is how much later than its phase change cue k starts than the first did (the
+    screen's wake-up margin, the timer's lateness, the engine's and the checkpoint's work).
+    Adding the launch time (from a call in this Python to the script's first command, median
+    of 10) gives the delay from the phase change to the speech program's start; it misses
+    the work between the first cue's start and its call (~1 ms), so it reads a little low.
+    CPU: the 60 s hold of (c) (it says "Halfway" at 30 s, inside the window), speech off and
+    on alternately, twice each, over the same 30 s window as (c). Only backtone's own threads
+    are counted, not the speech program's.
 """
 
 from __future__ import annotations
@@ -35,11 +50,13 @@ import itertools
 import platform
 import re
 import statistics
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import tomli_w
 from _pty import (
     MINIMAL_FOOTER_KEY,
     PtyApp,
@@ -67,6 +84,19 @@ GOAL_DRIFT_MS = 20.0
 GOAL_BYTES_RATIO = 1.5  # at 80x24
 GOAL_CPU_RATIO = 1.3
 
+SPEECH_PERIOD = 2  # seconds a rep of the delay routine lasts
+SPEECH_REPS = 10
+SPEECH_CPU_RUNS = ("off", "on", "off", "on")
+SPAWN_RUNS = 10
+GOAL_SPEECH_DELAY_MS = 50.0
+GOAL_SPEECH_CPU_RATIO = 1.1
+FAKE_SPEECH = """\
+#!/bin/sh
+# A stand-in voice: logs the wall clock as it starts, and what it was given to say.
+printf '%s\\t%s\\n' "$(date +%s.%N)" "$2" >> "$1"
+sleep 0.3
+"""
+
 ROUTINES = f"""\
 schema = 1
 
@@ -81,6 +111,10 @@ phases = [{{ name = "Tick", seconds = 1 }}]
 [exercises.still]
 name = "Stillness"
 phases = [{{ name = "Hold", seconds = {HOLD_SECONDS}, hold = true }}]
+
+[exercises.beat]
+name = "Beat"
+phases = [{{ name = "Beat", seconds = {SPEECH_PERIOD} }}]
 
 [[routines]]
 id = "tick-10"
@@ -102,15 +136,29 @@ name = "One long hold"
 prepare = 0
 rest_between_reps = 0
 steps = [{{ exercise = "still", reps = 1 }}]
+
+[[routines]]
+id = "beats"
+name = "Spoken beats"
+prepare = 0
+rest_between_reps = 0
+steps = [{{ exercise = "beat", reps = {SPEECH_REPS} }}]
 """
 
 REP = re.compile(r"Rep (\d+)/(\d+)")
-NO_CHECKIN = "checkin = false\n"  # no "How is your back?" before a timed run
+SPOKEN_REP = re.compile(r"Rep (\d+) of \d+")
 
 
-def backtone_env(root: Path, tag: str, colour: str = "") -> dict[str, str]:
+def backtone_env(
+    root: Path, tag: str, colour: str = "", speech_command: list[str] | None = None
+) -> dict[str, str]:
+    """No "How is your back?" before a timed run; speech off, or on with this command."""
     env = child_env(root, tag)
-    (Path(env["BACKTONE_CONFIG"]) / "settings.toml").write_text(NO_CHECKIN, encoding="utf-8")
+    values: dict[str, object] = {"checkin": False, "speech": "off"}
+    if speech_command:
+        values.update(speech="on", speech_command=speech_command)
+    settings = Path(env["BACKTONE_CONFIG"]) / "settings.toml"
+    settings.write_text(tomli_w.dumps(values), encoding="utf-8")
     if colour:
         env["COLORTERM"] = colour
     return env
@@ -356,6 +404,114 @@ def report_holds(holds: list[HoldRun]) -> None:
     )
 
 
+# -- (d) speech --------------------------------------------------------------------------------
+
+
+def write_fake_speech(root: Path) -> Path:
+    path = root / "fake-speech.sh"
+    path.write_text(FAKE_SPEECH, encoding="utf-8")
+    path.chmod(0o755)
+    return path
+
+
+def speech_log(path: Path) -> list[tuple[float, str]]:
+    """(wall clock at the start, text) of each cue the fake was given."""
+    if not path.exists():
+        return []
+    entries = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        at, _, text = line.partition("\t")
+        entries.append((float(at), text))
+    return entries
+
+
+def launch_seconds(fake: Path, root: Path) -> float:
+    """Median time from Popen in this Python to the fake's first command."""
+    log = root / "speech-launch.log"
+    took = []
+    for _ in range(SPAWN_RUNS):
+        log.unlink(missing_ok=True)
+        before = time.time()
+        subprocess.run([str(fake), str(log), "x"], check=True)
+        took.append(speech_log(log)[0][0] - before)
+    return median(took)
+
+
+def run_speech_delay(backtone: str, routines: Path, root: Path, fake: Path) -> list[float]:
+    """How much later than the first cue each "Rep k" starts against its phase change (s)."""
+    log = root / "speech-delay.log"
+    env = backtone_env(root, "speech-delay", speech_command=[str(fake), str(log), "{text}"])
+    argv = [backtone, "run", "beats", "--routines", str(routines), "--no-bell"]
+    with PtyApp(argv, env, 24, 80) as app:
+        app.wait_until(
+            lambda shown: "Session summary" in shown,
+            "the summary screen",
+            SPEECH_REPS * SPEECH_PERIOD + START_TIMEOUT,
+        )
+    said = speech_log(log)
+    if not said or SPOKEN_REP.match(said[0][1]):
+        raise RuntimeError(f"the first cue was not the exercise's: {said}")
+    first = said[0][0]
+    return [
+        at - first - (int(match[1]) - 1) * SPEECH_PERIOD
+        for at, text in said[1:]
+        if (match := SPOKEN_REP.match(text))
+    ]
+
+
+def run_speech_hold(
+    argv: list[str], root: Path, fake: Path, speech: str, number: int
+) -> tuple[float, list[str]]:
+    """backtone's CPU over the hold's window (% of a core), and what it said meanwhile."""
+    log = root / f"speech-hold-{number}.log"
+    command = [str(fake), str(log), "{text}"] if speech == "on" else None
+    env = backtone_env(root, f"speech-hold-{speech}-{number}", speech_command=command)
+    hold = HoldRun(f"speech {speech}", *SIZES[0], "")
+    with PtyApp(argv, env, hold.rows, hold.cols) as app:
+        app.wait_until(lambda shown: "Rep 1/1" in shown and "Hold" in shown, "the hold", 30)
+        app.follow(SETTLE_SECONDS)
+        percent, _written = cpu_percent(app.pid, app, CPU_WINDOW, hold)
+        if app.eof:
+            raise RuntimeError(f"backtone exited during the hold; screen:\n{app.text()}")
+    return percent, [text for _at, text in speech_log(log)]
+
+
+def measure_speech(backtone: str, routines: Path, root: Path) -> None:
+    fake = write_fake_speech(root)
+    launch = launch_seconds(fake, root)
+    lateness = run_speech_delay(backtone, routines, root, fake)
+    hold_argv = [backtone, "run", "hold", "--routines", str(routines), "--no-bell"]
+    cpu: dict[str, list[float]] = {"off": [], "on": []}
+    said_in_holds: list[str] = []
+    for number, speech in enumerate(SPEECH_CPU_RUNS):
+        percent, said = run_speech_hold(hold_argv, root, fake, speech, number)
+        cpu[speech].append(percent)
+        said_in_holds += said
+    delays = [(late + launch) * 1000 for late in lateness]
+    print('(d) Speech: `speech = "on"`, the speech program a shell script that logs when it starts')
+    if delays:
+        delay = median(delays)
+        print(
+            f"  delay from a phase change to the speech program's start, over {len(delays)} "
+            f'"Rep k" cues: median {delay:.1f} ms, {min(delays):.1f}..{max(delays):.1f} ms '
+            f"(later than the first cue by {median(lateness) * 1000:+.1f} ms, launch "
+            f"{launch * 1000:.1f} ms)   goal < {GOAL_SPEECH_DELAY_MS:.0f} ms: "
+            f"{verdict(delay < GOAL_SPEECH_DELAY_MS)}"
+        )
+    else:
+        print('  delay: no "Rep k" cue was said')
+    off, on = median(cpu["off"]), median(cpu["on"])
+    ratio = on / off if off else float("inf")
+    halfway = sum(text == "Halfway" for text in said_in_holds)
+    print(
+        f"  CPU in the {HOLD_SECONDS} s hold, {CPU_WINDOW:.0f} s window at {SIZES[0][1]}x"
+        f"{SIZES[0][0]}: speech off {', '.join(f'{c:.2f}' for c in cpu['off'])} %, on "
+        f'{", ".join(f"{c:.2f}" for c in cpu["on"])} % ("Halfway" said {halfway} times); '
+        f"medians {off:.2f} % and {on:.2f} %, ratio {ratio:.2f}   goal <= "
+        f"{GOAL_SPEECH_CPU_RATIO}: {verdict(ratio <= GOAL_SPEECH_CPU_RATIO)}"
+    )
+
+
 # -- main --------------------------------------------------------------------------------------
 
 
@@ -373,6 +529,9 @@ def main() -> int:
     with sandbox() as root:
         routines = root / "timer-routines.toml"
         routines.write_text(ROUTINES, encoding="utf-8")
+        if sys.argv[1:] == ["speech"]:
+            measure_speech(backtone, routines, root)
+            return 0
         minimal = write_minimal_app(root)
 
         drifts = [run_drift(backtone, routines, root, n, i) for i, n in enumerate(DRIFT_RUNS)]
@@ -393,6 +552,8 @@ def main() -> int:
                     run_hold([python, str(minimal)], env, hold, markers)
                 holds.append(hold)
         report_holds(holds)
+        print()
+        measure_speech(backtone, routines, root)
     return 0
 
 

@@ -46,6 +46,9 @@ def clean_env(config_dir: Path, data_dir: Path, home: Path, **extra: str) -> dic
         "TERM": "xterm-256color",
         "BACKTONE_CONFIG": str(config_dir),
         "BACKTONE_DATA": str(data_dir),
+        # Silent unless a test asks for speech: `auto` would speak aloud on a machine with
+        # speakers, and start a speech program in every pty session.
+        "BACKTONE_SPEECH": "off",
         "XDG_CONFIG_HOME": str(home / ".config"),
         "XDG_DATA_HOME": str(home / ".local" / "share"),
     }

@@ -147,9 +147,9 @@ async def test_notifications_at_a_new_exercise_a_rest_and_the_end(
         s = await start(pilot, app, clock, bells)
         assert written == []  # the get-ready: bells only
         s.advance(2.0)
-        assert written == ["\x1b]9;Egg: hug knees to chest, hold 6 s\x1b\\"]
+        assert written == ["\x1b]9;Egg. Hug knees to chest. Hold 6 seconds.\x1b\\"]
         s.advance(6.0 + 2.0 + 6.0 + 2.0)  # rep 2 says nothing; then the rest
-        assert written[1:] == ["\x1b]9;Rest 3 s, then Knee hug\x1b\\"]
+        assert written[1:] == ["\x1b]9;Rest 3 seconds, then Knee hug.\x1b\\"]
         await pilot.press("right_square_bracket")  # the knee hug's get-ready: bells only
         assert len(written) == 2
         await pilot.press("right_square_bracket")  # skip to the end

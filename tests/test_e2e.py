@@ -117,7 +117,9 @@ class Home:
         self.routines = root / "routines.toml"
         self.routines.write_text(ROUTINES, encoding="utf-8")
         # These tests play routines; the check-ins have tests of their own.
-        (self.config / "settings.toml").write_text("checkin = false\n", encoding="utf-8")
+        (self.config / "settings.toml").write_text(
+            'checkin = false\nspeech = "off"\n', encoding="utf-8"
+        )
 
     def env(self) -> dict[str, str]:
         return clean_env(self.config, self.data, self.home)
@@ -399,7 +401,7 @@ def test_elapsed_and_left_add_up_to_the_routine_length(
         "the hold's countdown at 2",
     )
     elapsed, left = times(shown) or (0, 0)
-    terminal.send("\x11")  # Ctrl+Q: quit at once (the session is saved as stopped)
+    terminal.send("\x11y")  # Ctrl+Q, and yes to quitting (the session is saved as stopped)
     assert terminal.wait_exit() == (0, None)
     if elapsed + left != SHORT_SECONDS:
         raise AssertionError(
@@ -412,7 +414,7 @@ def test_whole_session_screen_fits_at_50x20(spawn: Callable[..., Terminal], home
     shown = terminal.wait_until(
         lambda d: in_phase(d, "Hug knees") and "Elapsed" in d, "the session at 50x20"
     )
-    terminal.send("\x11")
+    terminal.send("\x11y")
     assert terminal.wait_exit() == (0, None)
     missing = [
         text

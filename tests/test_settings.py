@@ -1,5 +1,5 @@
-"""Settings: remembered theme, bell, notify and check-in, atomic writes, unknown keys kept,
-a hand-broken file never crashes."""
+"""Settings: remembered theme, bell, notify, check-in and speech, atomic writes, unknown keys
+kept, a hand-broken file never crashes."""
 
 from __future__ import annotations
 
@@ -32,6 +32,14 @@ def test_missing_file_gives_defaults_quietly(tmp_path: Path) -> None:
         ("theme = 3", "theme must be a theme name"),
         ("notify = 'loud'", "notify must be one of off, auto, osc9, osc777, osc99"),
         ("checkin = 1", "checkin must be true or false"),
+        ("speech = 'loud'", "speech must be one of auto, on, off"),
+        (
+            "speech_command = 'espeak-ng'",
+            'speech_command must be a list of strings, one of them holding "{text}"',
+        ),
+        ("speech_command = ['espeak-ng']", "speech_command must be a list"),
+        ("speech_command = []", "speech_command must be a list"),
+        ("speech_command = ['say', 3, '{text}']", "speech_command must be a list"),
     ],
 )
 def test_broken_file_warns_and_uses_defaults(
@@ -104,6 +112,58 @@ async def test_broken_settings_file_is_a_warning_in_the_app(tmp_path: Path) -> N
 
 def test_notify_and_checkin_round_trip_and_default() -> None:
     assert Settings().notify == "auto" and Settings().checkin is True
+
+
+def test_speech_and_its_command_round_trip(tmp_path: Path) -> None:
+    assert (Settings().speech, Settings().speech_command) == ("auto", None)
+    path = tmp_path / "settings.toml"
+    path.write_text('speech = "on"\nspeech_command = ["espeak-ng", "-s", "140", "{text}"]\n')
+    loaded, warning = load_settings(path)
+    assert warning is None
+    assert loaded.speech == "on"
+    assert loaded.speech_command == ("espeak-ng", "-s", "140", "{text}")
+    save_settings(loaded, path)
+    assert load_settings(path) == (loaded, None)
+
+
+@pytest.mark.parametrize(
+    "argv, speech",
+    [
+        ([], None),
+        (["--speech"], "on"),
+        (["--no-speech"], "off"),
+        (["run", "daily-back", "--no-speech"], "off"),
+        (["--no-speech", "run", "daily-back", "--speech"], "on"),
+        (["run", "daily-back"], None),
+    ],
+)
+def test_speech_flags_of_the_commands_that_start_the_app(
+    argv: list[str], speech: str | None
+) -> None:
+    from tui.cli import build_parser
+
+    assert build_parser().parse_args(argv).speech == speech
+
+
+def test_speech_and_no_speech_together_are_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tui.cli import build_parser
+
+    with pytest.raises(SystemExit) as exit_:
+        build_parser().parse_args(["run", "daily-back", "--speech", "--no-speech"])
+    assert exit_.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_the_flag_outranks_the_setting(tmp_path: Path) -> None:
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "settings.toml").write_text('speech = "on"\n')
+    assert make_app(tmp_path).speech == "on"
+    from tui.ui.app import BacktoneApp
+
+    app = BacktoneApp(tmp_path / "none.toml", config_dir=tmp_path / "config", speech="off")
+    assert app.speech == "off"
 
 
 def test_unknown_keys_survive_a_save(tmp_path: Path) -> None:

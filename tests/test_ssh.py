@@ -458,9 +458,10 @@ def wait_remote_gone(account: Account, timeout: float = DEFAULT_TIMEOUT) -> None
         time.sleep(0.05)  # polling the process table for a condition, with a deadline
 
 
-def quit_and_logout(terminal: Terminal) -> None:
-    """Ctrl+Q: the app quits at once; ssh ends with its status (0) and no traceback."""
-    terminal.send("\x11")
+def quit_and_logout(terminal: Terminal, in_session: bool = False) -> None:
+    """Ctrl+Q (and y, over a session: it asks first); ssh ends with its status (0) and no
+    traceback."""
+    terminal.send("\x11y" if in_session else "\x11")
     status, killed_by = terminal.wait_exit(timeout=LOGIN_TIMEOUT)
     transcript = bytes(terminal.transcript)
     assert b"Traceback" not in transcript, transcript.decode(errors="replace")[-3000:]
@@ -497,7 +498,7 @@ def test_session_screen_and_countdown_over_ssh(
     assert "Pause" in lines[-1], shown
     top = next(line for line in lines if "╭" in line)
     assert top.rstrip().endswith("╮") and len(top) <= cols, shown
-    quit_and_logout(terminal)
+    quit_and_logout(terminal, in_session=True)
 
 
 # -- (b) the bells reach the client, in their pattern -------------------------------------------

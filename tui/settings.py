@@ -12,11 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
+from typing import TypeGuard
 
 import tomli_w
 
 NOTIFY_MODES = ("off", "auto", "osc9", "osc777", "osc99")
-KNOWN_KEYS = ("theme", "bell", "notify", "checkin")
+SPEECH_MODES = ("auto", "on", "off")  # tui.speech's, without importing it at start-up
+SPEECH_TEXT = "{text}"
+KNOWN_KEYS = ("theme", "bell", "notify", "checkin", "speech", "speech_command")
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,9 @@ class Settings:
     bell: bool = True
     notify: str = "auto"  # desktop notifications: one of NOTIFY_MODES
     checkin: bool = True  # ask "How is your back?" before and after a session
+    speech: str = "auto"  # say the cues aloud: one of SPEECH_MODES
+    # the program to speak with instead of the one found, SPEECH_TEXT standing for the text
+    speech_command: tuple[str, ...] | None = None
     others: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
 
 
@@ -58,6 +64,19 @@ def load_settings(path: Path) -> tuple[Settings, str | None]:
         settings = replace(settings, notify=notify)
     elif notify is not None:
         problems.append(f"notify must be one of {', '.join(NOTIFY_MODES)}")
+    speech = data.get("speech")
+    if isinstance(speech, str) and speech in SPEECH_MODES:
+        settings = replace(settings, speech=speech)
+    elif speech is not None:
+        problems.append(f"speech must be one of {', '.join(SPEECH_MODES)}")
+    command = data.get("speech_command")
+    if _is_speech_command(command):
+        settings = replace(settings, speech_command=tuple(command))
+    elif command is not None:
+        problems.append(
+            f'speech_command must be a list of strings, one of them holding "{SPEECH_TEXT}" '
+            f'(for example ["espeak-ng", "-s", "150", "{SPEECH_TEXT}"])'
+        )
     warning = f"Ignored part of {path}: {'; '.join(problems)}." if problems else None
     return settings, warning
 
@@ -65,10 +84,26 @@ def load_settings(path: Path) -> tuple[Settings, str | None]:
 def save_settings(settings: Settings, path: Path) -> None:
     """Write the settings atomically: a reader sees the old file or the new, never half."""
     data: dict[str, object] = dict(settings.others)
-    data.update(bell=settings.bell, notify=settings.notify, checkin=settings.checkin)
+    data.update(
+        bell=settings.bell,
+        notify=settings.notify,
+        checkin=settings.checkin,
+        speech=settings.speech,
+    )
+    if settings.speech_command:
+        data["speech_command"] = list(settings.speech_command)
     if settings.theme:
         data["theme"] = settings.theme
     write_atomically(path, tomli_w.dumps(data).encode())
+
+
+def _is_speech_command(value: object) -> TypeGuard[list[str]]:
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(part, str) and part for part in value)
+        and any(SPEECH_TEXT in part for part in value)
+    )
 
 
 def write_atomically(path: Path, content: bytes, mode: int = 0o644) -> None:
