@@ -11,11 +11,14 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from types import MappingProxyType
 
 from tui.core.body import (
     FOREARM,
     HEAD_RADIUS,
+    NECK,
+    SHIN,
     STROKE_WIDTH,
     THIGH,
     TRUNK,
@@ -54,62 +57,60 @@ _FOURS = Pose(
     knee=90,  # shins on the mat
     ankle=90,  # the tops of the feet on the mat
 )
-# Lying flat, the spine's stroke rests on the mat and the head, being rounder, sits higher
-# on it: the neck tips it by this much to lay it on the mat too.
-_HEAD_ON_MAT = 20.0
-_SEATED_FORWARD = 80.0  # chair-folded: the trunk's lean from upright
+# Lying flat, the bold spine rests on the mat; the head, rounder, and the legs, thinner, would
+# float above it: the neck tips the head and the hips tip the legs down onto it.
+_SPINE_HALF = STROKE_WIDTH[Weight.SPINE] / 2
+_HEAD_ON_MAT = math.degrees(math.asin((HEAD_RADIUS - _SPINE_HALF) / (NECK + HEAD_RADIUS)))
+_LEGS_ON_MAT = math.degrees(
+    math.asin((_SPINE_HALF - STROKE_WIDTH[Weight.LIMB] / 2) / (THIGH + SHIN))
+)
+_SEATED_FORWARD = 85.0  # chair-folded: the trunk's lean from upright, with the head below the knees
 
 POSES: Mapping[str, Pose] = MappingProxyType(
     {
         "all-fours": _FOURS,
-        "cat-arched": Pose(
-            trunk=_FOURS.trunk,
-            shoulder=_FOURS.shoulder,
-            wrist=_FOURS.wrist,
-            hip=_FOURS.hip,
-            knee=_FOURS.knee,
-            ankle=_FOURS.ankle,
+        # The cat's bends are a little deeper than POSES.md's tenth of the trunk, and its neck
+        # a little further: at 40 columns a tenth is a single pixel.
+        "cat-arched": replace(
+            _FOURS,
             spine=0.14,  # mid-back raised
-            neck=55,  # head hanging, chin to the chest
+            neck=55,  # head hanging between the arms, chin to the chest
         ),
-        "cat-sagging": Pose(
-            trunk=_FOURS.trunk,
-            shoulder=_FOURS.shoulder,
-            wrist=_FOURS.wrist,
-            hip=_FOURS.hip,
-            knee=_FOURS.knee,
-            ankle=_FOURS.ankle,
+        "cat-sagging": replace(
+            _FOURS,
             spine=-0.12,  # belly let down
             spine_apex=0.4,  # lowest at the waist
             neck=-45,  # head and chin up
         ),
         "egg-hug": Pose(
-            trunk=180,  # on the back, head behind
-            hip=130,
-            knee=140,
+            # On the back, head behind; hugging the knees rolls the pelvis up off the mat, so
+            # the trunk tilts a little and the lower back rounds onto the mat.
+            trunk=190,
+            spine=0.06,
+            hip=135,
+            knee=145,
             ankle=20,
-            shoulder=40,  # arms up to the shins
-            elbow=10,
-            wrist=-30,
-            neck=_HEAD_ON_MAT,
+            shoulder=49,  # straight arms up to the knees
+            wrist=-55,  # the hands along the shins, clasped over them
+            neck=19,  # the head on the mat beside the rounded back
         ),
-        "lying-back": Pose(trunk=180, neck=_HEAD_ON_MAT),
-        "lying-front": Pose(trunk=0, neck=-_HEAD_ON_MAT, ankle=90),
+        "lying-back": Pose(trunk=180, neck=_HEAD_ON_MAT, hip=-_LEGS_ON_MAT),
+        "lying-front": Pose(trunk=0, neck=-_HEAD_ON_MAT, hip=_LEGS_ON_MAT, ankle=90),
         "chair-folded": Pose(
             trunk=90 - _SEATED_FORWARD,
             hip=180 - (90 - _SEATED_FORWARD),  # thighs level
             knee=90,
-            spine=0.08,  # a loose, rounded back
-            neck=100,  # the head hanging
-            shoulder=80,  # arms hanging toward the floor
-            elbow=10,
+            spine=0.1,  # a loose, rounded back
+            spine_apex=0.45,
+            neck=80,  # the head hanging below the knees
+            shoulder=115,  # arms hanging toward the floor, in front of the head
+            elbow=-15,
             chair=True,
         ),
-        "chair-upright": Pose(
-            trunk=90, hip=90, knee=90, shoulder=15, wrist=15, chair=True
-        ),
-        "sitting": Pose(trunk=90, hip=90, shoulder=-15, wrist=-60),
-        "standing": Pose(trunk=90),
+        # Straight arms reach the thighs just ahead of the hips: the hands rest there.
+        "chair-upright": Pose(trunk=90, hip=90, knee=90, shoulder=13, chair=True),
+        "sitting": Pose(trunk=90, hip=90, shoulder=10, wrist=-30),  # hands by the hips
+        "standing": Pose(trunk=90, shoulder=10),  # arms by the sides, a little ahead to show
     }
 )
 
@@ -120,6 +121,7 @@ SMALLEST_BODY = 5.0
 # must light a pixel in every row and column it crosses, and the spine stays the boldest.
 _THINNEST = {Weight.SPINE: 0.8, Weight.LIMB: 0.55, Weight.PROP: 0.5, Weight.MAT: 0.5}
 _SMALLEST_HEAD = 1.1
+_BODY = frozenset({Weight.SPINE, Weight.LIMB})  # the rest (chair, mat) is drawn fainter in ASCII
 
 
 def pose(name: str) -> Pose:
@@ -142,7 +144,7 @@ def pose_rows(
     """The pose drawn into a box of `width` x `height` terminal cells: `height` strings of
     `width` cells, the figure as large as fits, its aspect kept, centred; or () when the box
     is too small for a figure anyone could read. Block cells (`▀ ▄ █`), or `#` (and `=` for
-    the mat) with `ascii_only`. `mirrored` is the mirror image, for the other side."""
+    the chair and the mat) with `ascii_only`. `mirrored` is the mirror image, for the other side."""
     return _rows(name, width, height, ascii_only, mirrored)
 
 
@@ -152,26 +154,28 @@ def _rows(name: str, width: int, height: int, ascii_only: bool, mirrored: bool) 
     if mirrored:
         return tuple(row[::-1] for row in _rows(name, width, height, ascii_only, False))
     row_pitch = 2.0 if ascii_only else 1.0
-    raster = Raster(width, height if ascii_only else 2 * height, row_pitch)
     pixel = max(1.0, row_pitch)
-    # A pixel's worth of room at each edge, for the strokes' ends.
-    scale = min((width - pixel) / shape.width, (raster.height - pixel) / shape.height)
-    if scale <= 0 or scale * 1.0 < SMALLEST_BODY:
+    tall = 2.0 * height  # in column widths, either way
+    # Column widths per standing height, leaving a pixel at each edge for the strokes' ends.
+    scale = min((width - pixel) / shape.width, (tall - pixel) / shape.height)
+    if scale < SMALLEST_BODY:
         return ()
+    raster = Raster(width, height if ascii_only else 2 * height, row_pitch)
     left = (width - shape.width * scale) / 2 - shape.left * scale
-    top = (raster.height - shape.height * scale) / 2 + shape.top * scale
+    top = (tall - shape.height * scale) / 2 + shape.top * scale
 
     def place(point: tuple[float, float]) -> tuple[float, float]:
         return (left + point[0] * scale, top - point[1] * scale)
 
     for part in shape.shapes:
         if isinstance(part, Disc):
+            # The head stays a mark at any size; the nose may shrink into it.
             smallest = _SMALLEST_HEAD * pixel if part.radius == HEAD_RADIUS else 0.0
             raster.disc(place(part.centre), max(part.radius * scale, smallest))
             continue
         radius = max(STROKE_WIDTH[part.weight] / 2 * scale, _THINNEST[part.weight] * pixel)
         points = part.flattened() if isinstance(part, Curve) else part.points
-        ink = FAINT if part.weight is Weight.MAT else FULL
+        ink = FULL if part.weight in _BODY else FAINT
         raster.line([place(point) for point in points], radius, ink)
     return tuple(raster.ascii_rows() if ascii_only else raster.block_rows())
 
