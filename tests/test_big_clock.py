@@ -13,9 +13,13 @@ from textual.geometry import Region
 from tui.ui.screens.player import SessionScreen
 from tui.ui.session_view import countdown_text
 from tui.ui.widgets.big_clock import (
+    FONT,
+    FONT_ROWS,
     BigClock,
     choose_scale,
     digit_rows,
+    pixel_rows,
+    read_big_text,
     read_clock,
     render_rows,
 )
@@ -86,6 +90,8 @@ async def test_clock_size_on_the_session_screen(
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, SessionScreen)
+        if screen.has_class("-caution-first"):  # too small for the caution beside the clock
+            await pilot.press("space")
         clock.advance(2.0)  # the hold: no caution above the clock
         screen.catch_up()
         await pilot.pause()
@@ -143,3 +149,84 @@ async def test_rows_are_worked_out_once_per_text_and_size(tmp_path: Path) -> Non
         assert big.render_line(1) is first
         big.update("9")
         assert big.render_line(1) is not first
+
+
+# -- the font's letters ------------------------------------------------------------------------
+
+BIG_TEXTS = ["HOLD", "REST", "PAUSED", "GET READY", "SWITCH SIDES", "READY?", "4/12", "3/10"]
+
+
+@pytest.mark.parametrize("char", sorted(FONT))
+def test_every_glyph_is_five_rows_of_one_width(char: str) -> None:
+    bitmap = FONT[char]
+    assert len(bitmap) == FONT_ROWS
+    assert len({len(row) for row in bitmap}) == 1, bitmap
+    assert set("".join(bitmap)) <= {"#", " "}
+    if char != " ":  # lit at both edges, no blank column inside: glyphs sit evenly apart
+        columns = ["".join(row[x] for row in bitmap) for x in range(len(bitmap[0]))]
+        assert all(column.strip() for column in columns), bitmap
+
+
+def test_the_font_has_the_whole_alphabet_and_the_marks_of_a_count() -> None:
+    assert set("ABCDEFGHIJKLMNOPQRSTUVWXYZ/·") <= set(FONT)
+    assert all(len(FONT[letter][0]) in (3, 4, 5) for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def test_no_two_glyphs_look_alike() -> None:
+    """A letter never reads as a digit (O and 0, S and 5, Z and 2, I and 1, B and 8)."""
+    shapes = [bitmap for char, bitmap in FONT.items() if char != " "]
+    assert len(set(shapes)) == len(shapes)
+
+
+@pytest.mark.parametrize("text", BIG_TEXTS)
+def test_state_words_render_at_scale_one(text: str) -> None:
+    rows = pixel_rows(text)
+    assert len(rows) == FONT_ROWS
+    widths = [len(FONT[char][0]) for char in text]
+    assert {len(row) for row in rows} == {sum(widths) + len(text) - 1}
+    x = 0
+    for char, width in zip(text, widths, strict=True):  # each glyph whole, at its place
+        assert tuple(row[x : x + width] for row in rows) == FONT[char]
+        x += width + 1
+    assert read_big_text(rows) == text
+
+
+def test_small_letters_are_drawn_as_capitals() -> None:
+    assert pixel_rows("Get ready") == pixel_rows("GET READY")
+    assert read_big_text(render_rows("Hold", 40, 6, ascii_only=False)) == "HOLD"
+
+
+def test_a_character_the_font_lacks_makes_one_plain_row_not_a_hole() -> None:
+    rows = render_rows("Arrêt", 80, 20, ascii_only=False)
+    assert digit_rows(rows) == 0
+    assert [row.strip() for row in rows if row.strip()] == ["Arrêt"]
+
+
+def test_plain_text_is_centred_and_cut_by_cells_not_characters() -> None:
+    rows = render_rows("日本語テキスト", 7, 3, ascii_only=False)
+    assert rows[1] == "日本語 "  # three wide characters fill six of the seven cells
+
+
+@given(
+    text=st.sampled_from(BIG_TEXTS),
+    width=st.integers(min_value=10, max_value=200),
+    height=st.integers(min_value=3, max_value=20),
+    ascii_only=st.booleans(),
+)
+def test_state_words_fit_boxes_from_10x3_to_200x20(
+    text: str, width: int, height: int, ascii_only: bool
+) -> None:
+    columns = len(pixel_rows(text)[0])
+    scale = choose_scale(text, width, height, ascii_only)
+    rows = render_rows(text, width, height, ascii_only)
+    assert len(rows) == height and all(len(row) == width for row in rows)
+    least_height = FONT_ROWS if ascii_only else -(-FONT_ROWS // 2)
+    if width >= columns and height >= least_height:
+        assert scale is not None
+        assert columns * scale.across <= width
+        assert FONT_ROWS * scale.down <= height * (1 if ascii_only else 2)
+        assert read_big_text(rows) == text
+    else:
+        assert scale is None
+        assert digit_rows(rows) == 0
+        assert read_big_text(rows) == text[:width].strip()

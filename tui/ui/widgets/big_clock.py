@@ -1,13 +1,15 @@
 """The countdown, drawn as large as its box allows, to be read from a mat two metres away.
 
-Each character is a 3x5 bitmap scaled by whole factors. With block cells a screen cell holds
-two pixel rows (`▀`, `▄`, `█`), which doubles the height the font can reach; in ASCII mode a
+Each character is a bitmap 5 pixels tall (3 wide, or 1, 4 or 5 where a shape needs it)
+scaled by whole factors. With block cells a screen cell holds two pixel rows (`▀`, `▄`,
+`█`), which doubles the height the font can reach; in ASCII mode a
 pixel is a run of whole `#` cells. Pixels are kept about square to the eye (a cell is about
 twice as tall as it is wide) and never more than twice as tall as wide, so a narrow box gives
 thinner, not taller, figures. Where not even the smallest size fits, the text is one row.
 
 Over SSH every redraw costs bytes: the rows are worked out once per (text, size, style), and a
-new second repaints only the cells that differ from the last one.
+new second repaints only the cells that differ from the last one. `BigText` is that machinery
+for any short text; `BigClock` is the countdown, `big_label.BigLabel` a state word or a count.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region
@@ -38,18 +41,63 @@ FONT: dict[str, tuple[str, ...]] = {
     "-": ("   ", "   ", "###", "   ", "   "),
     ":": (" ", "#", " ", "#", " "),
     " ": ("   ",) * FONT_ROWS,
+    # Letters share the digits' one-pixel strokes and square corners. None is the same shape
+    # as a digit (O is round and wider than 0, S curls unlike 5, Z is diagonal unlike 2), so
+    # a word never reads as a number; M, W (5 wide) and N, O, Q (4 wide) need the room.
+    "A": (" # ", "# #", "###", "# #", "# #"),
+    "B": ("## ", "# #", "## ", "# #", "## "),
+    "C": ("###", "#  ", "#  ", "#  ", "###"),
+    "D": ("## ", "# #", "# #", "# #", "## "),
+    "E": ("###", "#  ", "## ", "#  ", "###"),
+    "F": ("###", "#  ", "## ", "#  ", "#  "),
+    "G": ("###", "#  ", "# #", "# #", "###"),
+    "H": ("# #", "# #", "###", "# #", "# #"),
+    "I": ("###", " # ", " # ", " # ", "###"),
+    "J": ("  #", "  #", "  #", "# #", "###"),
+    "K": ("# #", "## ", "#  ", "## ", "# #"),
+    "L": ("#  ", "#  ", "#  ", "#  ", "###"),
+    "M": ("#   #", "## ##", "# # #", "#   #", "#   #"),
+    "N": ("#  #", "## #", "# ##", "#  #", "#  #"),
+    "O": (" ## ", "#  #", "#  #", "#  #", " ## "),
+    "P": ("###", "# #", "###", "#  ", "#  "),
+    "Q": (" ## ", "#  #", "#  #", "# # ", " # #"),
+    "R": ("## ", "# #", "## ", "# #", "# #"),
+    "S": (" ##", "#  ", "###", "  #", "## "),
+    "T": ("###", " # ", " # ", " # ", " # "),
+    "U": ("# #", "# #", "# #", "# #", "###"),
+    "V": ("# #", "# #", "# #", "# #", " # "),
+    "W": ("#   #", "#   #", "# # #", "## ##", "#   #"),
+    "X": ("# #", "# #", " # ", "# #", "# #"),
+    "Y": ("# #", "# #", " # ", " # ", " # "),
+    "Z": ("###", "  #", " # ", "#  ", "###"),
+    "/": ("  #", "  #", " # ", "#  ", "#  "),
+    "·": (" ", " ", "#", " ", " "),  # as in "Set 1/2 · Rep 3/10"
+    ".": (" ", " ", " ", " ", "#"),
+    "!": ("#", "#", "#", " ", "#"),
+    "?": ("###", "  #", " ##", "   ", " # "),
 }
 BLOCKS = {(False, False): " ", (True, False): "▀", (False, True): "▄", (True, True): "█"}
 ASCII_CELL = "#"
 LIT_CELLS = frozenset("▀▄█#")
 PLAIN_COUNTDOWN = re.compile(r"^(--|\d+(:\d\d)*)$")
+PLAIN_TEXT = re.compile(r".")
+
+
+def glyph(char: str) -> tuple[str, ...] | None:
+    """The bitmap for `char` (a small letter is drawn as its capital), or None."""
+    return FONT.get(char) or FONT.get(char.upper())
+
+
+def drawable(text: str) -> bool:
+    """Whether the font has every character of `text`."""
+    return all(glyph(char) is not None for char in text)
 
 
 def pixel_rows(text: str) -> list[str]:
     """`text` in the font at scale 1: FONT_ROWS strings of `#` and space, glyphs one pixel
     apart. Characters the font lacks are blanks."""
-    glyphs = [FONT.get(char, FONT[" "]) for char in text]
-    return [" ".join(glyph[row] for glyph in glyphs) for row in range(FONT_ROWS)]
+    glyphs = [glyph(char) or FONT[" "] for char in text]
+    return [" ".join(bitmap[row] for bitmap in glyphs) for row in range(FONT_ROWS)]
 
 
 @dataclass(frozen=True)
@@ -82,15 +130,16 @@ def choose_scale(text: str, width: int, height: int, ascii_only: bool) -> Scale 
 
 def render_rows(text: str, width: int, height: int, ascii_only: bool) -> list[str]:
     """The clock as `height` rows of `width` cells, the figures centred; one row of plain
-    text in the middle when even the smallest figures do not fit."""
+    text in the middle when even the smallest figures do not fit, or when the font lacks a
+    character (a word with a hole in it would read as another word)."""
     return list(_rows(text, width, height, ascii_only))
 
 
 @functools.lru_cache(maxsize=16)  # a new second is diffed against the last, then drawn
 def _rows(text: str, width: int, height: int, ascii_only: bool) -> tuple[str, ...]:
-    scale = choose_scale(text, width, height, ascii_only)
+    scale = choose_scale(text, width, height, ascii_only) if drawable(text) else None
     if scale is None:
-        return tuple(_centred([text[:width]], width, height))
+        return tuple(_centred([set_cell_size(text, min(cell_len(text), width))], width, height))
     pixels = [
         "".join(char * scale.across for char in row)
         for row in pixel_rows(text)
@@ -113,7 +162,8 @@ def _rows(text: str, width: int, height: int, ascii_only: bool) -> tuple[str, ..
 def _centred(lines: list[str], width: int, height: int) -> list[str]:
     top = max(0, (height - len(lines)) // 2)
     blank = " " * width
-    body = [line.center(width)[:width] for line in lines[:height]]
+    # Centred by cells, not characters: a wide character in plain text takes two.
+    body = [line.center(width + len(line) - cell_len(line)) for line in lines[:height]]
     return [blank] * top + body + [blank] * (height - top - len(body))
 
 
@@ -125,9 +175,15 @@ def digit_rows(rows: list[str]) -> int:
 def read_clock(rows: list[str]) -> str | None:
     """The text big figures show in these screen rows (a screenshot, a pty's display), or
     None: the inverse of `render_rows`, for tests and benchmarks that read a screen."""
+    return read_big_text(rows, plain=PLAIN_COUNTDOWN)
+
+
+def read_big_text(rows: list[str], plain: re.Pattern[str] = PLAIN_TEXT) -> str | None:
+    """The text the big font shows in these screen rows, letters in capitals, or None; where
+    the box was too small for the font, the first row of plain text that `plain` matches."""
     grid = _lit_pixels(rows)
     if grid is None:  # too small for figures: the text itself, on a row of its own
-        return next((row.strip() for row in rows if PLAIN_COUNTDOWN.match(row.strip())), None)
+        return next((row.strip() for row in rows if plain.match(row.strip())), None)
     across = _run_unit([tuple(row[x] for row in grid) for x in range(len(grid[0]))])
     down = _run_unit(grid)
     small = [row[::across] for row in grid[::down]]
@@ -168,12 +224,19 @@ def _run_unit(lines: list[list[bool]] | list[tuple[bool, ...]]) -> int:
 
 
 def _read_glyphs(rows: list[str]) -> str | None:
+    """The characters of these scale-1 rows. Every glyph but the space has a lit first and
+    last column and no blank one inside, so a blank column is a gap, or starts a space."""
     text, x, width = "", 0, len(rows[0])
-    by_shape = {glyph: char for char, glyph in FONT.items() if char != " "}
+    by_shape = {bitmap: char for char, bitmap in FONT.items() if char != " "}
+    space = len(FONT[" "][0]) + 1
     while x < width:
-        for glyph, char in by_shape.items():
-            size = len(glyph[0])
-            if tuple(row[x : x + size] for row in rows) == glyph:
+        if _blank_column(rows, x):
+            text, x = text + " ", x + space
+            continue
+        for bitmap, char in by_shape.items():
+            size = len(bitmap[0])
+            ends = x + size == width or _blank_column(rows, x + size)
+            if ends and tuple(row[x : x + size] for row in rows) == bitmap:
                 text, x = text + char, x + size + 1
                 break
         else:
@@ -181,18 +244,31 @@ def _read_glyphs(rows: list[str]) -> str | None:
     return text
 
 
-class BigClock(Widget):
-    """The countdown text ("8", "1:05", "--") as big figures filling the widget."""
+def _blank_column(rows: list[str], x: int) -> bool:
+    return all(row[x : x + 1] == " " for row in rows)
+
+
+class BigText(Widget):
+    """A short text in the big font, as large as the widget's box allows: the machinery of
+    `BigClock` and `BigLabel`. It redraws when its text, size or style changes, and a new
+    text repaints only the cells that differ from the last."""
 
     DEFAULT_CSS = """
-    BigClock {
+    BigText {
         width: 1fr;
         height: 1fr;
     }
     """
 
-    def __init__(self, value: str = "", *, ascii_only: bool = False, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(
+        self,
+        value: str = "",
+        *,
+        ascii_only: bool = False,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
         self.value = value
         self.ascii_only = ascii_only
         self._key: tuple[str, int, int, Style] | None = None
@@ -238,6 +314,17 @@ class BigClock(Widget):
             self._rows = render_rows(self.value, width, height, self.ascii_only)
             self._strips = [Strip([Segment(row, style)], width) for row in self._rows]
         return self._strips
+
+
+class BigClock(BigText):
+    """The countdown text ("8", "1:05", "--") as big figures filling the widget."""
+
+    DEFAULT_CSS = """
+    BigClock {
+        width: 1fr;
+        height: 1fr;
+    }
+    """
 
 
 def _changed_span(old: str, new: str, y: int) -> Region | None:
