@@ -21,6 +21,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -147,6 +148,30 @@ async def _devtools_endpoint(log: Path, process: subprocess.Popen[bytes]) -> str
     raise AssertionError(f"Chromium did not start: {log.read_text()[-2000:]}")
 
 
+@dataclass(frozen=True)
+class Box:
+    left: float
+    top: float
+    width: float
+    height: float
+
+    @property
+    def right(self) -> float:
+        return self.left + self.width
+
+    @property
+    def bottom(self) -> float:
+        return self.top + self.height
+
+    def overlaps(self, other: Box) -> bool:
+        return (
+            self.left < other.right
+            and other.left < self.right
+            and self.top < other.bottom
+            and other.top < self.bottom
+        )
+
+
 class Tab:
     """A browser tab and the terminal it shows, rebuilt from the app's websocket frames."""
 
@@ -161,7 +186,9 @@ class Tab:
         devtools.listeners.append(self._on_event)
 
     @classmethod
-    async def open(cls, devtools: DevTools, url: str) -> Tab:
+    async def open(cls, devtools: DevTools, url: str, phone: tuple[int, int] | None = None) -> Tab:
+        """A new tab at `url`; `phone` (width, height in CSS px) makes it a phone's screen,
+        with touch, as Chromium's device mode does."""
         created = await devtools.call("Target.createTarget", url="about:blank")
         attached = await devtools.call(
             "Target.attachToTarget", targetId=created["targetId"], flatten=True
@@ -169,6 +196,16 @@ class Tab:
         tab = cls(devtools, created["targetId"], attached["sessionId"])
         await tab.call("Network.enable")
         await tab.call("Page.enable")
+        if phone is not None:
+            width, height = phone
+            await tab.call(
+                "Emulation.setDeviceMetricsOverride",
+                width=width,
+                height=height,
+                deviceScaleFactor=2,
+                mobile=True,
+            )
+            await tab.call("Emulation.setTouchEmulationEnabled", enabled=True, maxTouchPoints=5)
         await tab.call("Page.addScriptToEvaluateOnNewDocument", source=RECORDER)
         await tab.call("Page.navigate", url=url)
         return tab
@@ -262,6 +299,18 @@ class Tab:
                 text=text if kind == "keyDown" else "",
                 windowsVirtualKeyCode=code,
             )
+
+    async def box(self, selector: str) -> Box:
+        """Where the page shows `selector`, in CSS px."""
+        left, top, width, height = await self.evaluate(
+            f"(() => {{ const r = document.querySelector({json.dumps(selector)})"
+            ".getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })()"
+        )
+        return Box(left, top, width, height)
+
+    async def screenshot(self, path: Path) -> None:
+        shot = await self.call("Page.captureScreenshot", format="png")
+        path.write_bytes(base64.b64decode(shot["data"]))
 
     async def focus_terminal(self) -> None:
         await self.evaluate("document.querySelector('.xterm-helper-textarea').focus()")

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
+import io
+import logging
 import os
 import re
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -25,8 +29,16 @@ import aiohttp
 import pytest
 
 from tui.serve.guard import HostPolicy, token_from_file, tokens_match
+from tui.serve.logs import ServeLogHandler
 from tui.serve.options import APP_LAUNCHER
-from tui.serve.server import CLOSE_TAB_LIMIT, BacktoneServer, ServeConfig, _announce
+from tui.serve.server import (
+    CLOSE_TAB_LIMIT,
+    EXIT_USAGE,
+    BacktoneServer,
+    ServeConfig,
+    _announce,
+    serve_main,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # `backtone serve` on its own, flag for flag, from this checkout.
@@ -251,6 +263,37 @@ async def test_websocket_needs_token_origin_and_host(tmp_path: Path) -> None:
                 wait_until(lambda: children(served.process.pid) == [], "the app to end")
 
 
+async def test_a_malformed_key_sequence_leaves_the_tab_answering(tmp_path: Path) -> None:
+    """The bytes a tab sends reach Textual's web driver, which parses them as a terminal's
+    keys: a sequence that breaks its parser (see tui/ui/input_guard.py) must cost only itself."""
+    import pyte
+
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "settings.toml").write_text("checkin = false\n")
+    with serve_process("--data-dir", str(tmp_path / "data")) as served:
+        ws_url = served.base.replace("http:", "ws:") + "/ws?width=80&height=24"
+        screen = pyte.Screen(80, 24)
+        stream = pyte.ByteStream(screen)
+
+        async def shown(text: str) -> None:
+            async with asyncio.timeout(START_TIMEOUT):
+                async for message in ws:
+                    if message.type == aiohttp.WSMsgType.BINARY:
+                        stream.feed(bytes(message.data))
+                        if text in "\n".join(screen.display):
+                            return
+            raise AssertionError(f"the socket closed before {text!r}: {ws.close_code}")
+
+        async with (
+            aiohttp.ClientSession() as http,
+            http.ws_connect(ws_url, origin=served.base, headers={"Cookie": served.cookie}) as ws,
+        ):
+            await shown("q Quit")
+            await ws.send_json(["stdin", "\x1b[999999999999A"])
+            await ws.send_json(["stdin", "h"])
+            await shown("Streak")  # the History screen: the key after the sequence was heard
+
+
 def test_host_and_origin_rules() -> None:
     local = HostPolicy.for_bind("127.0.0.1", lan=False)
     for host in ["127.0.0.1:8000", "localhost:8000", "[::1]:8000", "LOCALHOST:9000", "localhost"]:
@@ -381,3 +424,120 @@ def test_token_file_refuses_a_short_token(tmp_path: Path) -> None:
 
     with pytest.raises(TokenFileError, match="usable token"):
         token_from_file(path)
+
+
+def _unreadable(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A token file this user may not read; root reads anything, so for root, open refuses."""
+    path.write_text("t" * 43 + "\n")
+    path.chmod(0)
+    if os.geteuid() != 0:
+        return
+    real_open = os.open
+
+    def refusing_open(name: object, flags: int, *args: int) -> int:
+        if str(name) == str(path):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real_open(name, flags, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", refusing_open)
+
+
+@pytest.mark.parametrize(
+    ("case", "said"),
+    [
+        ("directory", "is a directory"),
+        ("in a missing directory", "there is no directory"),
+        ("unreadable", "Permission denied"),
+        ("a FIFO", "not a regular file"),  # opened without O_NONBLOCK, this would hang
+        ("a symbolic link", "symbolic link"),
+    ],
+)
+def test_a_token_file_that_cannot_be_one_is_a_usage_error(
+    tmp_path: Path,
+    case: str,
+    said: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = tmp_path / "token"
+    if case == "directory":
+        path.mkdir()
+    elif case == "in a missing directory":
+        path = tmp_path / "missing" / "token"
+    elif case == "unreadable":
+        _unreadable(path, monkeypatch)
+    elif case == "a FIFO":
+        os.mkfifo(path)
+    else:
+        (tmp_path / "kept").write_text("t" * 43 + "\n")
+        path.symlink_to(tmp_path / "kept")
+    assert serve_main(port=0, token_file=path, app_argv=[]) == EXIT_USAGE
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("backtone serve: ") and err.count("\n") == 1, err
+    assert str(path) in err and said in err, err
+    assert not (tmp_path / "missing").exists()
+
+
+def test_token_file_a_directory_through_the_command(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [*SERVE_COMMAND, "--port", "0", "--token-file", str(tmp_path)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"backtone serve: {tmp_path} is a directory; give --token-file a file's name, "
+        f"such as {tmp_path / 'token'}\n"
+    )
+
+
+# -- the log ------------------------------------------------------------------------------------
+
+
+def test_a_malformed_request_is_one_line_in_the_log_without_the_token() -> None:
+    with serve_process() as served:
+        assert served.process is not None and served.process.stderr is not None
+        token = served.token.encode()
+        host = b"Host: 127.0.0.1\r\n"
+        malformed = [
+            b"GET /?token=%s&pad=%s HTTP/1.1\r\n%s\r\n" % (token, b"a" * 9000, host),
+            b"GET /?token=%s HTTP/1.1\r\n%sX-Big: %s\r\n\r\n" % (token, host, b"b" * 9000),
+            b"NOT\x00HTTP /?token=%s\r\n\r\n" % token,
+            b"GET /?token=%s HTTP/1.1\r\n%sContent-Length: x\r\n\r\n" % (token, host),
+        ]
+        for request in malformed:
+            with socket.create_connection(("127.0.0.1", served.port), timeout=10) as connection:
+                connection.sendall(request)
+                assert connection.recv(64).startswith(b"HTTP/1.0 400 "), request[:40]
+        stop(served.process)
+        log = served.process.stderr.read()
+    assert served.token not in log
+    assert "Traceback" not in log
+    lines = log.splitlines()
+    assert len(lines) == len(malformed), log
+    for line in lines:
+        assert line.startswith("backtone serve: refused a request from 127.0.0.1: "), line
+    assert "too long" in lines[0] and "too long" in lines[1] and "not HTTP" in lines[2]
+
+
+def test_any_other_log_record_keeps_its_traceback_but_not_the_token() -> None:
+    token = "s" * 43
+    stream = io.StringIO()
+    handler = ServeLogHandler(token, stream)
+    try:
+        raise RuntimeError(f"while serving /?token={token[:30]}")
+    except RuntimeError:
+        record = logging.LogRecord(
+            "aiohttp.server", logging.ERROR, __file__, 1, "failed for %s", (token,), sys.exc_info()
+        )
+    handler.handle(record)
+    written = stream.getvalue()
+    assert written.startswith("backtone serve: failed for <token>\nTraceback")
+    assert "RuntimeError: while serving /?token=<token>" in written
+    assert token[:20] not in written
+    quiet = logging.LogRecord("asyncio", logging.DEBUG, __file__, 1, "idle", (), None)
+    handler.handle(quiet)
+    assert stream.getvalue() == written  # below a warning, and no client at fault: dropped

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browserhelpers import TIMEOUT, Tab, chromium, scan_cues
+from browserhelpers import TIMEOUT, Box, Tab, chromium, scan_cues
 from test_serve import backtone_argv, children, serve_env, serve_here, serve_process
 
 pytestmark = pytest.mark.browser
@@ -148,6 +148,45 @@ async def test_bells_sound_and_notifications_speak(tmp_path: Path) -> None:
         assert [text for kind, text in cues if kind == "speak"] == SPOKEN
         assert sum(kind == "tone" for kind, _ in cues) == 3
         assert await tab.evaluate("document.querySelector('#sound').textContent") == "Mute"
+
+
+TOUCH_TARGET = 44  # CSS px: the smallest target a finger hits reliably (WCAG 2.5.5, Apple)
+
+
+@pytest.mark.parametrize(("width", "height"), [(844, 390), (390, 844)])
+async def test_on_a_phone_the_sound_button_is_a_touch_target_that_covers_nothing(
+    tmp_path: Path, width: int, height: int
+) -> None:
+    """The button has its own strip (beside the terminal when the phone lies on its side,
+    above it upright), and the terminal, and so the app's size, is what is left."""
+    app = tmp_path / "cue_app.py"
+    app.write_text(CUE_APP)
+    async with serve_here([sys.executable, str(app)]) as (served, _), chromium() as devtools:
+        tab = await Tab.open(devtools, served.link, phone=(width, height))
+        await tab.wait_for("cue app ready")
+        page = Box(0, 0, width, height)
+        for label in ["Sound on", "Mute"]:
+            assert await tab.evaluate("document.querySelector('#sound').textContent") == label
+            button, screen = await tab.box("#sound"), await tab.box(".xterm-screen")
+            await tab.screenshot(tmp_path / f"phone-{width}x{height}-{label}.png")
+            assert button.width >= TOUCH_TARGET and button.height >= TOUCH_TARGET, button
+            assert not button.overlaps(screen), (button, screen)
+            for box in (button, screen):
+                assert page.left <= box.left and box.right <= page.right, box
+                assert page.top <= box.top and box.bottom <= page.bottom, box
+            assert button.right == width and button.top == 0  # the top right, as the README says
+            # The terminal takes the rest: less than a cell of it is left unused.
+            cell_width = screen.width / tab.screen.columns
+            cell_height = screen.height / tab.screen.lines
+            if width > height:
+                assert screen.right <= button.left
+                assert button.left - screen.right < cell_width
+                assert height - screen.bottom < cell_height
+            else:
+                assert button.bottom <= screen.top
+                assert width - screen.right < cell_width
+                assert height - screen.bottom < cell_height
+            await tab.click_element("#sound")
 
 
 async def _spoken(tab: Tab, count: int) -> list[tuple[str, str | None]] | None:

@@ -6,6 +6,7 @@ their own. The server applies them to every request before anything else happens
 
 from __future__ import annotations
 
+import errno
 import hmac
 import ipaddress
 import os
@@ -26,6 +27,11 @@ WILDCARDS = frozenset({"0.0.0.0", "::", ""})
 
 class TokenFileError(Exception):
     """The token file cannot be used; the message says why and what to do."""
+
+
+class TokenPathError(TokenFileError):
+    """`--token-file` names something that cannot be a token file (a directory, a path in a
+    missing directory, a file that cannot be read): a usage error, not bad data."""
 
 
 def new_token() -> str:
@@ -53,7 +59,7 @@ def token_from_file(path: Path) -> str:
     except FileExistsError:
         return _read_token(path)
     except OSError as error:
-        raise TokenFileError(f"cannot create {path}: {error.strerror or error}") from None
+        raise TokenPathError(_cannot_create(path, error)) from None
     with os.fdopen(fd, "w", encoding="ascii") as out:
         os.fchmod(fd, 0o600)  # a umask cannot loosen it, but an odd one could tighten it to 0
         out.write(token + "\n")
@@ -62,27 +68,50 @@ def token_from_file(path: Path) -> str:
 
 def _read_token(path: Path) -> str:
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        # O_NONBLOCK: a FIFO would otherwise hold the server at start-up until someone wrote.
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY)
     except FileNotFoundError:
         raise  # the caller makes the file
     except OSError as error:
-        raise TokenFileError(f"cannot read {path}: {error.strerror or error}") from None
-    with os.fdopen(fd, "rb") as source:
-        info = os.fstat(source.fileno())
+        raise TokenPathError(_cannot_read(path, error)) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise TokenPathError(
+                f"{path} is a directory; give --token-file a file's name, such as {path / 'token'}"
+            )
         if not stat.S_ISREG(info.st_mode):
-            raise TokenFileError(f"{path} is not a regular file")
+            raise TokenPathError(f"{path} is not a regular file")
         if info.st_mode & 0o077:
             raise TokenFileError(
                 f"{path} can be read by other users; run `chmod 600 {path}` "
                 "or delete it to get a new token"
             )
-        text = source.read(4096).decode("ascii", "replace").strip()
+        data = os.read(fd, 4096)
+    except OSError as error:
+        raise TokenPathError(_cannot_read(path, error)) from None
+    finally:
+        os.close(fd)
+    text = data.decode("ascii", "replace").strip()
     if len(text) < MIN_TOKEN_CHARS or not _TOKEN_SHAPE.fullmatch(text):
         raise TokenFileError(
             f"{path} does not hold a usable token (at least {MIN_TOKEN_CHARS} characters "
             "of A-Z a-z 0-9 _ -); delete it to get a new one"
         )
     return text
+
+
+def _cannot_read(path: Path, error: OSError) -> str:
+    if error.errno == errno.ELOOP:  # O_NOFOLLOW: a link could lead anywhere
+        return f"{path} is a symbolic link; give --token-file the file itself"
+    return f"cannot read {path}: {error.strerror or error}"
+
+
+def _cannot_create(path: Path, error: OSError) -> str:
+    parent = path.parent
+    if error.errno in {errno.ENOENT, errno.ENOTDIR} and not parent.is_dir():
+        return f"cannot create {path}: there is no directory {parent}"
+    return f"cannot create {path}: {error.strerror or error}"
 
 
 def is_loopback(host: str) -> bool:

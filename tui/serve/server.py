@@ -26,11 +26,13 @@ from tui.serve.guard import (
     WILDCARDS,
     HostPolicy,
     TokenFileError,
+    TokenPathError,
     is_loopback,
     new_token,
     token_from_file,
     tokens_match,
 )
+from tui.serve.logs import serve_logging
 from tui.serve.options import DEFAULT_HOST, DEFAULT_MAX_TABS, DEFAULT_PORT
 from tui.serve.tabs import STOP_GRACE, Tab
 
@@ -266,17 +268,19 @@ def serve_main(
         token = token_from_file(token_file) if token_file is not None else new_token()
     except TokenFileError as error:
         print(f"backtone serve: {error}", file=sys.stderr)
-        return EXIT_BAD_DATA
+        return EXIT_USAGE if isinstance(error, TokenPathError) else EXIT_BAD_DATA
     config = ServeConfig(host, port, lan, token, max_tabs, tuple(app_argv))
     try:
-        return asyncio.run(run(config))
+        with serve_logging(token):
+            return asyncio.run(run(config))
     except KeyboardInterrupt:
         return 130
 
 
 async def run(config: ServeConfig) -> int:
     server = BacktoneServer(config)
-    # No access log: the first request's URL holds the token.
+    # No access log: the first request's URL holds the token (serve_logging cuts it out of
+    # everything else).
     runner = web.AppRunner(server.make_app(), access_log=None, handle_signals=False)
     await runner.setup()
     try:
