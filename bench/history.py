@@ -428,3 +428,144 @@ def trend_main() -> None:
 
 if __name__ == "__main__":
     trend_main()
+
+
+# -- `backtone report`: 12 weeks out of 1,000 to 100,000 sessions (issue 20, item 6) -----------
+
+# One density (about 2.7 sessions a day) at every size, so that each report's 12 weeks hold
+# the same sessions and only the history around them grows: what the report reads and keeps
+# should stay the same.
+REPORT_SIZES = [(1_000, 365), (10_000, 3_650), (100_000, 36_500)]
+VERSIONS_EVERY_DAYS = 90  # a new programme version each quarter
+NOTES = ["Stiff in the morning", "Knee sore, went gently", "Felt good after the walk"]
+
+
+def add_report_columns(data_dir: Path, seed: int) -> int:
+    """Check-ins on two sessions in three, a programme version by quarter, a note now and
+    then; returns the sessions in the report's 12 weeks."""
+    from tui.core.adherence import Period
+
+    rng = random.Random(seed)
+    connection = sqlite3.connect(data_dir / DB_NAME, isolation_level=None)
+    rows = connection.execute("SELECT id, day FROM sessions").fetchall()
+    changes = []
+    epoch = datetime(2000, 1, 3).date()
+    for session_id, day in rows:
+        checked = rng.random() < 2 / 3
+        before = rng.randint(0, 10) if checked else None
+        after = None if before is None else min(10, max(0, before + rng.randint(-3, 3)))
+        version = str((datetime.fromisoformat(day).date() - epoch).days // VERSIONS_EVERY_DAYS)
+        note = rng.choice(NOTES) if rng.random() < 0.1 else None
+        changes.append((before, after, version, note, session_id))
+    connection.execute("BEGIN")
+    connection.executemany(
+        "UPDATE sessions SET pain_before = ?, pain_after = ?, program_version = ?, note = ?"
+        " WHERE id = ?",
+        changes,
+    )
+    connection.execute("COMMIT")
+    today = datetime.now().astimezone().date()
+    period = Period.last_weeks(today, 12)
+    (inside,) = connection.execute(
+        "SELECT count(*) FROM sessions WHERE day >= ? AND day <= ?",
+        (period.start.isoformat(), today.isoformat()),
+    ).fetchone()
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    return int(inside)
+
+
+def report_in_process(data_dir: Path, trace: bool) -> tuple[float, int, int]:
+    """(seconds, peak bytes allocated by Python while it ran (0 untraced), bytes of HTML) of
+    build_report on the history opened read-only, as the command does."""
+    import tracemalloc
+
+    from tui.report import build_report
+    from tui.store.database import open_read_only
+
+    book = load_file(bundled_routines_path())
+    if trace:
+        tracemalloc.start()
+    started = time.perf_counter()
+    opened = open_read_only(data_dir / DB_NAME)
+    try:
+        html = build_report(opened.connection, book)
+    finally:
+        opened.connection.close()
+    elapsed = time.perf_counter() - started
+    peak = 0
+    if trace:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return elapsed, peak, len(html.encode())
+
+
+# `backtone report` as the console script runs it, then its own high-water mark of memory. The
+# rusage of a child would not do: it counts the forked copy of this (much bigger) process
+# from before the exec.
+RUN_AND_MEASURE = """
+import sys
+from tui.cli import main
+code = main(sys.argv[1:])
+sys.stdout.flush()
+with open("/proc/self/status") as status:
+    peak = next(line for line in status if line.startswith("VmHWM:"))
+sys.stderr.write(peak.split()[1] + "\\n")
+sys.exit(code)
+"""
+
+
+def report_command_once(data_dir: Path, config_dir: Path) -> tuple[float, int]:
+    """(seconds, peak RSS in KiB) of `backtone report -o -` read to the end."""
+    env = {**os.environ, "BACKTONE_CONFIG": str(config_dir)}
+    env.pop("BACKTONE_DATA", None)
+    env.pop("BACKTONE_ROUTINES", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(config_dir.parent / "pycache")
+    argv = [sys.executable, "-c", RUN_AND_MEASURE, "report", "-o", "-", "--data-dir", str(data_dir)]
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert process.stdout is not None and process.stderr is not None
+    while process.stdout.read(1 << 16):
+        pass
+    elapsed = time.perf_counter() - started
+    said = process.stderr.read().decode()
+    if process.wait() != 0:
+        print(f"  (backtone report: exit {process.returncode}: {said[-200:]})")
+        return elapsed, 0
+    return elapsed, int(said.split()[-1])
+
+
+def report_main() -> None:
+    print()
+    print(f"backtone report, the last 12 weeks: median of {RUNS} [min-max]")
+    with tempfile.TemporaryDirectory(prefix="backtone-bench-") as temp:
+        root = Path(temp)
+        lines = []
+        for sessions, days in REPORT_SIZES:
+            data_dir = root / f"data-{sessions}"
+            seconds, _ = fill(data_dir, sessions, days, seed=sessions)
+            inside = add_report_columns(data_dir, seed=sessions)
+            print(f"filled {sessions:,} sessions ({inside} in the 12 weeks) in {seconds:.1f} s")
+            report_in_process(data_dir, trace=False)  # warm the disk cache
+            timed = [report_in_process(data_dir, trace=False)[0] for _ in range(RUNS)]
+            _, peak, size = report_in_process(data_dir, trace=True)
+            report_command_once(data_dir, root / "config")  # warm the .pyc files
+            runs = [report_command_once(data_dir, root / "config") for _ in range(RUNS)]
+            lines.append(
+                (sessions, timed, peak, size, [s for s, _ in runs], max(r for _, r in runs))
+            )
+    print(
+        f"{'sessions':>10}{'build_report':>26}{'Python peak':>14}{'HTML':>10}"
+        f"{'backtone report -o -':>28}{'peak RSS':>11}"
+    )
+    for sessions, timed, peak, size, command, rss in lines:
+        print(
+            f"{sessions:>10,}{median_of(timed):>26}{peak / 2**20:>10.1f} MiB{size / 1024:>6.0f} KiB"
+            f"{median_of(command):>28}{rss / 1024:>7.1f} MiB"
+        )
+    print("goal: 12 weeks in under 1 s at 100,000 sessions; memory flat in the number of sessions")
+
+
+if __name__ == "__main__":
+    report_main()

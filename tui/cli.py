@@ -49,6 +49,10 @@ def _handler(command: str | None) -> Callable[[argparse.Namespace], int]:
         from tui.history_cli import history_command
 
         return history_command
+    if command == "report":
+        from tui.report.command import report_command
+
+        return report_command
     if command == "status":
         return _status
     if command == "serve":
@@ -156,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     _history_parser(commands)
     _status_parser(commands)
     _serve_parser(commands)
+    _report_parser(commands)
 
     init = commands.add_parser(
         "init",
@@ -165,6 +170,35 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
     _common_options(init, top=False)
     return parser
+
+
+def _report_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    report = commands.add_parser(
+        "report",
+        help="write an HTML report of your sessions for your physiotherapist",
+        description="Write one self-contained HTML page of the last 12 weeks (sessions, "
+        "the dose kept, pain before and after, the programme's versions) to open, print or "
+        "save as PDF in any browser, and print its path. Read-only on the history.",
+    )
+    span = report.add_mutually_exclusive_group()
+    span.add_argument(
+        "--weeks",
+        metavar="N",
+        type=_positive,
+        default=12,
+        help="the last N calendar weeks, this one included (default: 12)",
+    )
+    span.add_argument(
+        "--since", metavar="DATE", type=_date, help="from DATE (YYYY-MM-DD) to today instead"
+    )
+    report.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="a file (replaced if it exists), a directory, or - for standard output "
+        "(default: ./backtone-report-YYYY-MM-DD.html, never replacing one)",
+    )
+    _common_options(report, top=False)
 
 
 def _history_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
