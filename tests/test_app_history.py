@@ -118,7 +118,10 @@ async def test_quitting_mid_session_records_it_as_stopped(tmp_path: Path) -> Non
         await pilot.pause()
         await pilot.press("enter")
         clock.advance(3)
-        await pilot.press("ctrl+q")
+        await pilot.press("ctrl+q")  # asks first, as q does
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: not app.is_running, "the app quits")
     store = HistoryStore.open(tmp_path / "data")
     [row] = store.sessions()
     assert row.status == "stopped"

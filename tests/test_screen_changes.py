@@ -208,3 +208,55 @@ async def test_ctrl_q_confirmed_records_the_session_as_stopped(tmp_path: Path) -
         await pilot.press("y")
         await wait_until(pilot, lambda: not app.is_running, "the app quits")
     assert stored(tmp_path)[0][0] == "stopped"
+
+
+async def test_a_session_whose_routine_changed_says_what_changed(tmp_path: Path) -> None:
+    """An interrupted session of a routine that plays something else now is not offered,
+    and the offer says why in the person's terms, not 'changed or is gone'."""
+    from tui.core.resumption import CHANGED
+    from tui.ui.screens.resume_offer import ResumeScreen
+
+    routines = write_routines(tmp_path, ONE_EGG)
+    first = make_app(tmp_path, routines=routines)
+    async with first.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await wait_for_screen(pilot, SessionScreen)
+        assert first.store is not None
+        first.store.close()  # the process vanishes: the session is left unfinished
+        first.store = None
+        session = first.screen
+        assert isinstance(session, SessionScreen)
+        session.recorder = None
+    routines.write_text(ONE_EGG.replace("seconds = 5", "seconds = 9"))
+    again = make_app(tmp_path, routines=routines)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, ResumeScreen)
+        offer = again.screen
+        assert isinstance(offer, ResumeScreen) and not offer.resumable
+        assert " ".join(text_of(offer.query_one("#resume-why")).split()) == CHANGED
+
+
+async def test_what_the_app_learns_reaches_the_routines_screen_through_its_vars(
+    tmp_path: Path,
+) -> None:
+    """The pain notice and the bell live on the app; screens watch them, built or not."""
+    from tui.ui.screens.routine_list import RoutinesScreen
+
+    app = make_app(tmp_path, routines=write_routines(tmp_path, ONE_EGG))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, RoutinesScreen)
+        await wait_until(pilot, lambda: app.store is not None, "the history")
+        app.pain_rising = True
+        await pilot.pause()
+        assert app.screen.has_class("-pain-rising")
+        app.pain_rising = False
+        await pilot.pause()
+        assert not app.screen.has_class("-pain-rising")
+        await pilot.press("enter")
+        await wait_for_screen(pilot, SessionScreen)
+        session = app.screen
+        assert isinstance(session, SessionScreen) and session.bell_on
+        app.set_bell(False)  # as the palette does, with the session on screen
+        await pilot.pause()
+        assert not session.bell_on
+        assert session.check_action("set_bell", (True,)) is True

@@ -15,15 +15,18 @@ from typing import TYPE_CHECKING, TypeVar
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
+from textual.reactive import var
 from textual.screen import Screen
 
 from tui import paths, settings
 from tui.core.engine import Clock, Session
 from tui.core.model import Routine, RoutineBook, RoutineError
 from tui.core.plan import build_plan
-from tui.core.progression import apply_levels, level_values, levels_for
-from tui.core.resumption import plan_to_resume
+from tui.core.progression import Levels, apply_levels, level_values, levels_for
+from tui.core.resumption import check_resume
 from tui.ui import messages
+from tui.ui.input_guard import guard_driver
 from tui.ui.palette import RoutineCommands
 from tui.ui.routine_file import RoutineFileApp
 
@@ -52,6 +55,11 @@ class BacktoneApp(RoutineFileApp):
         (24, "-tall"),
         (32, "-roomy"),
     ]
+    # State many screens show, set here and watched by them (never pushed into screens).
+    bell_on: var[bool] = var(True)
+    levels: var[Levels] = var(dict)  # routine id -> step index -> its progression level
+    pain_rising: var[bool] = var(False)  # the pain rose after 2 of the last 3 sessions
+
     BINDINGS = [
         Binding("question_mark", "help", "Help", tooltip="Every key of this screen"),
         Binding("ctrl+z", "suspend_process", "Suspend", show=False),
@@ -70,6 +78,7 @@ class BacktoneApp(RoutineFileApp):
         ascii_only: bool = False,
         checkin: bool | None = None,
         history_now: Callable[[], datetime] | None = None,
+        speech: str | None = None,
     ) -> None:
         super().__init__(routines_path, book, problem)
         self.ascii_only = ascii_only
@@ -83,6 +92,8 @@ class BacktoneApp(RoutineFileApp):
         self.bell_on = self.user_settings.bell if bell is None else bell
         self.checkin = self.user_settings.checkin if checkin is None else checkin
         self.notify_mode = self.user_settings.notify
+        self.speech = self.user_settings.speech if speech is None else speech  # --(no-)speech
+        self.speech_command = self.user_settings.speech_command
         self.store: HistoryStore | None = None
         self.history_problem: str | None = None
         self._history_tried = False
@@ -113,6 +124,10 @@ class BacktoneApp(RoutineFileApp):
         for key in held:
             # A new event: the held one was marked as forwarded on its first way through.
             self.post_message(events.Key(key.key, key.character))
+
+    def get_driver_class(self) -> type[Driver]:
+        # Textual's input parser dies on some malformed sequences: see ui/input_guard.py.
+        return guard_driver(super().get_driver_class())
 
     # -- start-up: one sequence ----------------------------------------------------------------
 
@@ -187,8 +202,9 @@ class BacktoneApp(RoutineFileApp):
             self.notify(f"Could not read the history: {error}", severity="warning", markup=False)
             return False
         for row in orphans:
-            plan = plan_to_resume(self.book, row.routine_id, row.routine_digest, row.levels)
-            answer = await self.push_screen_wait(ResumeScreen(row, plan))
+            check = check_resume(self.book, row.routine_id, row.routine_digest, row.levels)
+            plan = check.plan
+            answer = await self.push_screen_wait(ResumeScreen(row, plan, check.why_not))
             if answer is ResumeAnswer.RESUME and plan is not None and store.claim(row.id):
                 session, recorder = resume_session(store, row, plan, self.clock)
                 self._pain_before = row.pain_before
@@ -205,17 +221,18 @@ class BacktoneApp(RoutineFileApp):
     def _show_routines(self) -> None:
         from tui.ui.screens.routine_list import RoutinesScreen
 
-        self.push_screen(RoutinesScreen(self.book, self.routines_path, ascii_only=self.ascii_only))
-        self.call_after_refresh(self._refresh_progress)
+        self.push_screen(
+            RoutinesScreen(
+                self.book, self.routines_path, ascii_only=self.ascii_only, levels=self.levels
+            )
+        )
 
     def _refresh_progress(self) -> None:
-        """Give the Routines screen what the history says now: each progressing step's level,
-        and whether the pain rose after 2 of the last 3 sessions."""
+        """What the history says now, for the Routines screen to show: each progressing
+        step's level, and whether the pain rose after 2 of the last 3 sessions."""
         from tui.store.rows import HistoryUnavailable
-        from tui.ui.screens.routine_list import RoutinesScreen
 
-        screen = next((s for s in self.screen_stack if isinstance(s, RoutinesScreen)), None)
-        if screen is None or self.store is None or self.book is None:
+        if self.store is None or self.book is None:
             return
         try:
             levels = {
@@ -226,8 +243,8 @@ class BacktoneApp(RoutineFileApp):
             rising = self.store.recent_pain_rises() >= 2
         except HistoryUnavailable:
             return
-        screen.show_levels(levels)
-        screen.show_pain_notice(rising)
+        self.levels = levels
+        self.pain_rising = rising
 
     # -- sessions ------------------------------------------------------------------------------
 
@@ -294,8 +311,11 @@ class BacktoneApp(RoutineFileApp):
         self.post_message(messages.StartRoutine(routine))
 
     def _play(self, session: Session, recorder: Recorder | None) -> None:
+        from tui.speech import choose
         from tui.ui.screens.player import SessionScreen
 
+        # Looked for at each session: a speech program installed meanwhile is found.
+        voice = choose(self.speech, self.speech_command, headless=self.is_headless)
         self.push_screen(
             SessionScreen(
                 session,
@@ -303,6 +323,8 @@ class BacktoneApp(RoutineFileApp):
                 bell_on=self.bell_on,
                 ascii_only=self.ascii_only,
                 notify=self.notify_mode,
+                speech=self.speech,
+                speech_engine=voice.engine,
             )
         )
 
@@ -447,12 +469,7 @@ class BacktoneApp(RoutineFileApp):
         self.set_bell(message.on)
 
     def set_bell(self, on: bool) -> None:
-        from tui.ui.screens.player import SessionScreen
-
         self.bell_on = on
-        for screen in self.screen_stack:
-            if isinstance(screen, SessionScreen):
-                screen.bell_on = on
         self._save_settings()
 
     def _remember_theme(self, _theme: object) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from textual import on
 from textual.app import App, SuspendNotSupported
+from textual.reactive import var
 
 from tui import paths
 from tui.core.loader import load_file
@@ -21,6 +22,9 @@ FileStamp = tuple[float, int] | None
 
 class RoutineFileApp(App[None]):
     """The part of the app that owns the routine file; BacktoneApp builds on it."""
+
+    # The routines loaded last; the Routines screen watches it.
+    book: var[RoutineBook | None] = var(None, init=False)
 
     def __init__(
         self, routines_path: Path, book: RoutineBook | None, problem: RoutineError | None
@@ -47,7 +51,6 @@ class RoutineFileApp(App[None]):
     def reload_routines(self) -> bool:
         """Read the routine file again; on failure keep the last good routines and say why."""
         from tui.ui.screens.problems import ProblemsScreen
-        from tui.ui.screens.routine_list import RoutinesScreen
 
         self._routines_stamp = file_stamp(self.routines_path)
         try:
@@ -56,9 +59,6 @@ class RoutineFileApp(App[None]):
             self._show_problem(error)
             return False
         self.book, self.problem = book, None
-        for screen in self.screen_stack:
-            if isinstance(screen, RoutinesScreen):
-                screen.show_book(book)
         self._refresh_progress()
         if isinstance(self.screen, ProblemsScreen):
             self.pop_screen()

@@ -193,6 +193,9 @@ class SessionScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.app.app_suspend_signal.subscribe(self, self._on_app_suspend)
+        if hasattr(self.app, "bell_on"):
+            # b here, the palette, or another screen: the app's bell, watched once built.
+            self.watch(self.app, "bell_on", self._bell_changed, init=False)
         self.screen_layout_refresh_signal.subscribe(self, self._laid_out)
         # The clock starts now, a frame's draw (~20 ms) before the screen shows: starting it
         # after the first refresh made every second land ~55 ms late, and starting it in
@@ -465,6 +468,10 @@ class SessionScreen(Screen[None]):
     def action_adjust(self, sign: int) -> None:
         step = ADJUST_STEP if sign > 0 else -ADJUST_STEP
         self._when_started(lambda: self._apply(self.session.adjust(step)))
+
+    def _bell_changed(self, on: bool) -> None:
+        self.bell_on = on
+        self._refresh_keys()
 
     def action_set_bell(self, on: bool) -> None:
         self.bell_on = on

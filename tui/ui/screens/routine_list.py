@@ -26,7 +26,7 @@ from textual.widgets.option_list import Option
 from tui import paths
 from tui.core.model import Exercise, Routine, RoutineBook, Step
 from tui.core.plan import Length, routine_length, step_length
-from tui.core.progression import Level, apply_levels, level_text, level_values
+from tui.core.progression import Level, Levels, apply_levels, level_text, level_values
 from tui.core.timefmt import format_length
 from tui.ui import messages
 from tui.ui.breakpoints import settle_breakpoints
@@ -35,7 +35,6 @@ from tui.ui.widgets.screen_header import ScreenHeader
 FILE_CHECK_SECONDS = 2.0
 FILTER_DELAY = 0.12  # seconds of quiet typing before thousands of matches are listed
 FILTER_AT_ONCE = 2000  # up to this many matches are listed at once, at each key
-Levels = Mapping[str, Mapping[int, Level]]  # routine id -> step index -> its level now
 PAIN_NOTICE = (
     "Your pain rose after 2 of your last 3 sessions: ask a physiotherapist before going on."
 )
@@ -205,14 +204,19 @@ class RoutinesScreen(Screen[None]):
     ]
 
     def __init__(
-        self, book: RoutineBook | None, routines_path: Path, *, ascii_only: bool | None = None
+        self,
+        book: RoutineBook | None,
+        routines_path: Path,
+        *,
+        ascii_only: bool | None = None,
+        levels: Levels | None = None,
     ) -> None:
         super().__init__()
         self.book = book
         self.routines_path = routines_path
         self._ascii_only = ascii_only  # None: as the app says
         self.lengths: dict[str, Length] = {}
-        self.levels: Levels = {}
+        self.levels: Levels = levels or {}
         self._file_check: Timer | None = None
         self._filter_timer: Timer | None = None
         # Built once per loaded file: the filter only picks among them.
@@ -241,6 +245,15 @@ class RoutinesScreen(Screen[None]):
         self._file_check = self.set_interval(
             FILE_CHECK_SECONDS, self.check_file, name="routines-file-check"
         )
+        # What the app learns later (a reloaded file, the history's levels and pain notice)
+        # reaches this screen through the app's vars, once it is built.
+        self.watch(self.app, "book", self._book_changed, init=False)
+        self.watch(self.app, "levels", self.show_levels)
+        self.watch(self.app, "pain_rising", self.show_pain_notice)
+
+    def _book_changed(self, book: RoutineBook | None) -> None:
+        if book is not None and book is not self.book:
+            self.show_book(book)
 
     def on_screen_resume(self) -> None:
         if self._file_check is not None:
