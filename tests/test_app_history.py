@@ -74,7 +74,7 @@ async def test_a_finished_session_is_in_the_table_with_details(tmp_path: Path) -
         table = app.screen.query_one("#sessions", DataTable)
         assert table.row_count == 1
         row = [str(cell) for cell in table.get_row_at(0)]  # Started Time Done Ended Pain Routine
-        assert row[1:] == ["0:10", "100%", "completed", "", "Only eggs"]
+        assert row[1:] == ["0:10", "100%", "in full", "", "Only eggs"]
         assert "Streak 1 day" in text_of(app.screen.query_one("#stats"))
         await pilot.press("enter")
         assert isinstance(app.screen, SessionDetailScreen)

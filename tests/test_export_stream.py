@@ -176,8 +176,8 @@ def test_the_table_has_fixed_columns_and_plain_text() -> None:
         "Sessions in /x/history.db\n"
         "Started           Routine                      Time  Done  Pain    Ended\n"
         "────────────────  ────────────────────────  ───────  ────  ──────  ───────────\n"
-        "2025-01-01 07:00  Cat [/] [bold]x[/bold]\\…     0:12    0%  4→      active\n"
-        "2024-12-31 23:30  日本語の名前はとても長…   1:00:36  100%  10→10   completed\n"
+        "2025-01-01 07:00  Cat [/] [bold]x[/bold]\\…     0:12    0%  4→      playing\n"
+        "2024-12-31 23:30  日本語の名前はとても長…   1:00:36  100%  10→10   in full\n"
     )
     assert sum(column.width for column in HISTORY_COLUMNS) + 2 * 5 <= 80
 
@@ -311,3 +311,19 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
         assert process.wait(timeout=60) == 0, err
         assert err == b""
         assert first.startswith(b"Sessions in " if fmt == "table" else b"[")
+
+
+def test_the_table_tells_done_in_full_from_skipped_to_the_end_and_stopped() -> None:
+    from tui.store.export import outcome_text
+
+    def row(status: str, done: int, total: int = 14) -> SessionRow:
+        return SessionRow(
+            1, "r", "R", "d", "2025-01-01T07:00:00+01:00", None, status, 0.0, 0.0, 0.0,
+            done, total, 0,
+        )  # fmt: skip
+
+    assert outcome_text(row("completed", 14)) == "in full"
+    assert outcome_text(row("completed", 2)) == "with skips"
+    assert outcome_text(row("stopped", 2)) == "stopped"
+    assert outcome_text(row("active", 2)) == "playing"
+    assert row("completed", 2).export()["status"] == "completed"  # the data keeps its word

@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from apphelpers import make_app, wait_until
+from apphelpers import make_app, text_of, wait_until
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual.widgets import DataTable
@@ -432,3 +432,5 @@ async def test_the_app_starts_and_shows_the_history_around_damaged_rows(
         await wait_until(pilot, lambda: isinstance(app.screen, HistoryScreen), "History")
         table = app.screen.query_one("#sessions", DataTable)
         assert table.row_count == 1 and app.store is not None and app.store.unreadable() == 1
+        await pilot.pause()
+        assert "1 session could not be read" in text_of(app.screen.query_one("#stats"))

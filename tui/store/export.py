@@ -166,6 +166,18 @@ def pain_text(before: int | None, after: int | None, ascii_only: bool = False) -
     return f"{'' if before is None else before}{arrow}{'' if after is None else after}"
 
 
+OUTCOMES = {"stopped": "stopped", "interrupted": "interrupted", "active": "playing"}
+
+
+def outcome_text(row: SessionRow) -> str:
+    """How a session ended, as a person tells it: every part done, the end reached by skipping
+    ("completed" said that of 2 reps done of 14), stopped, or cut off. The exports' `status`
+    field keeps the stored word."""
+    if row.status == "completed":
+        return "in full" if row.segments_done >= row.segments_total else "with skips"
+    return OUTCOMES.get(row.status, printable(row.status))
+
+
 def history_cells(row: SessionRow, ascii_only: bool = False) -> tuple[str, ...]:
     """One session's cells for HISTORY_COLUMNS, as plain printable text."""
     return (
@@ -174,7 +186,7 @@ def history_cells(row: SessionRow, ascii_only: bool = False) -> tuple[str, ...]:
         format_duration(row.active_seconds),
         f"{row.completion:.0%}",
         pain_text(row.pain_before, row.pain_after, ascii_only),
-        printable(row.status),
+        outcome_text(row),
     )
 
 

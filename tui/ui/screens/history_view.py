@@ -28,7 +28,13 @@ CELL_INDEX = [[column.title for column in HISTORY_COLUMNS].index(t) for t in SCR
 
 
 def ended_text(status: str) -> Text:
-    styles = {"completed": "green", "stopped": "yellow", "interrupted": "red", "active": "cyan"}
+    styles = {
+        "in full": "green",
+        "with skips": "yellow",
+        "stopped": "yellow",
+        "interrupted": "red",
+        "playing": "cyan",
+    }
     return Text(status, style=styles.get(status, ""))
 
 
@@ -84,6 +90,7 @@ class HistoryScreen(Screen[None]):
             stats = self.store.stats()
             weeks = self.store.pain_trend()
             self.total = self.store.count()
+            unreadable = self.store.unreadable()
             self.rows = []
             table = self.query_one("#sessions", DataTable)
             table.clear()
@@ -98,6 +105,10 @@ class HistoryScreen(Screen[None]):
         text.append(f"This week {stats.week_minutes:.0f} min", style="bold")
         text.append(f" in {stats.week_sessions} session{'s' if stats.week_sessions != 1 else ''}")
         text.append(f"  ·  {self.total} in all", style="dim")
+        if unreadable:
+            # Hand-edited or damaged rows are left out, never lost without a word.
+            count = "1 session" if unreadable == 1 else f"{unreadable} sessions"
+            text.append(f"  ·  {count} could not be read", style="bold yellow")
         self.query_one("#stats", Static).update(text)
         self.query_one("#chart", Sparkline).data = [minutes for _, minutes in stats.minutes_by_day]
         self.query_one("#trend", TrendPanel).show(weeks)

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
 from tui.core.timefmt import format_duration
-from tui.store.export import pain_text, started_text
+from tui.store.export import outcome_text, pain_text, started_text
 from tui.store.rows import HistoryUnavailable, SessionRow
 from tui.store.sessions import HistoryStore
 from tui.ui.breakpoints import settle_breakpoints
@@ -23,7 +23,7 @@ COLUMNS = ("#", "Outcome", "Time", "Exercise", "Phase", "Where")
 
 def session_facts(row: SessionRow, ascii_only: bool = False) -> str:
     facts = [
-        row.status.capitalize(),
+        outcome_text(row).capitalize(),
         f"{format_duration(row.active_seconds)} of exercise",
         f"{format_duration(row.paused_seconds)} paused",
         f"{row.segments_done} of {row.segments_total} parts done",
