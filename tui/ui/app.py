@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+HELD_KEY_CHECK = 0.01  # seconds between looks at a screen being built, while keys wait
+HELD_KEY_LIMIT = 2.0  # a screen not built by then gets its keys all the same
 HISTORY_OPEN_DELAY = 0.15  # seconds after start-up: the first frame goes out first
 BEFORE_QUESTION = "How is your back right now?"
 AFTER_QUESTION = "And now?"
@@ -99,6 +101,7 @@ class BacktoneApp(RoutineFileApp):
         self._history_tried = False
         self._pain_before: int | None = None  # the check-in before the session playing
         self._held_keys: list[events.Key] = []  # keys that came while a screen was being built
+        self._held_since = 0.0
         self._pending_writes: set[asyncio.Future[str | None]] = set()
 
     # -- keys at a screen change -------------------------------------------------------------
@@ -112,13 +115,17 @@ class BacktoneApp(RoutineFileApp):
         if isinstance(event, events.Key) and (self._held_keys or not self.screen.is_mounted):
             self._held_keys.append(event)
             if len(self._held_keys) == 1:
-                self.call_after_refresh(self._replay_held_keys)
+                self._held_since = time.monotonic()
+                self.set_timer(HELD_KEY_CHECK, self._replay_held_keys)
             return
         await super().on_event(event)
 
     def _replay_held_keys(self) -> None:
-        if not self.screen.is_mounted:
-            self.call_after_refresh(self._replay_held_keys)
+        # A timer, not the next refresh: an idle app may not refresh, and the keys would wait
+        # for ever. A screen that is still not built after HELD_KEY_LIMIT gets them anyway.
+        waited = time.monotonic() - self._held_since
+        if not self.screen.is_mounted and waited < HELD_KEY_LIMIT:
+            self.set_timer(HELD_KEY_CHECK, self._replay_held_keys)
             return
         held, self._held_keys = self._held_keys, []
         for key in held:
