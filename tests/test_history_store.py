@@ -1578,7 +1578,7 @@ def test_history_prints_a_table(filled: Path, capsys, monkeypatch: pytest.Monkey
     code, out, err = run_history(capsys, filled)
     assert (code, err) == (0, "")
     assert "Short test" in out and out.count("One minute") == 2
-    assert "2025-01-01 00:30" in out and "completed" in out
+    assert "2025-01-01 00:30" in out and "in full" in out
     assert out.index("Short test") < out.index("One minute")  # newest first
 
 
