@@ -607,7 +607,7 @@ def test_notifications_reach_the_client_through_sshd(
     said = [(body.decode(), end) for body, end in OSC_9.findall(transcript)]
     assert [end for _body, end in said] == [b"\x1b\\"] * len(said), said
     bodies = [body for body, _end in said]
-    assert bodies[0] == "Egg: hug knees, hold 3 s", said
+    assert bodies[0] == "Egg. Hug knees. Hold 3 seconds.", said
     assert len(bodies) == 2 and bodies[1].startswith("Done: Short test, "), said
 
 
