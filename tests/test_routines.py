@@ -914,8 +914,8 @@ def test_bundled_routines_load(bundled: RoutineBook) -> None:
 
 
 def test_every_bundled_routine_carries_the_caution(bundled: RoutineBook) -> None:
-    # Schema 2: the caution has its own key, shown apart, and is no longer in the description.
-    assert bundled.schema == 2
+    # Since schema 2 the caution has its own key, shown apart, and is not in the description.
+    assert bundled.schema == 3
     for routine in bundled.routines:
         caution = " ".join(routine.caution.lower().split())
         assert "stop if the pain grows" in caution, routine.id

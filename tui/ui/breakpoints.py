@@ -12,6 +12,27 @@ from typing import Any
 
 from textual.screen import Screen
 
+# The widths and heights at which screens change shape, defined once. Below WIDE_COLUMNS a
+# screen is "-narrow" (a phone's SSH client); the session puts its figure beside the clock
+# from WIDE_COLUMNS, and draws its state and rep count big from BROAD_COLUMNS x BIG_ROWS.
+WIDE_COLUMNS = 70
+BROAD_COLUMNS = 100
+SHORT_ROWS = 10
+COMPACT_ROWS = 20
+TALL_ROWS = 24
+ROOMY_ROWS = 32
+BIG_ROWS = 38
+HORIZONTAL = [(0, "-narrow"), (WIDE_COLUMNS, "-wide")]
+VERTICAL = [
+    (0, "-tiny"),
+    (SHORT_ROWS, "-short"),
+    (COMPACT_ROWS, "-compact"),
+    (TALL_ROWS, "-tall"),
+    (ROOMY_ROWS, "-roomy"),
+]
+SESSION_HORIZONTAL = [*HORIZONTAL, (BROAD_COLUMNS, "-broad")]
+SESSION_VERTICAL = [*VERTICAL, (BIG_ROWS, "-big")]
+
 
 def settle_breakpoints(screen: Screen[Any]) -> None:
     app = screen.app

@@ -105,16 +105,49 @@ def _same_rep(other: Segment, segment: Segment) -> bool:
     ) == (segment.step_index, segment.set_number, segment.rep_number, segment.side)
 
 
+def second_side(plan: Plan, segment: Segment) -> bool:
+    """Whether this is the second side of a one-sided step: its picture is the mirror image."""
+    if segment.side is None:
+        return False
+    sides = plan.routine.steps[segment.step_index].sides
+    return segment.side in sides and sides.index(segment.side) % 2 == 1
+
+
 def figure_text(plan: Plan, segment: Segment) -> str:
-    """The drawing to show now ("" for none), mirrored on the second side of a sided step."""
+    """The hand-drawn figure to show now ("" for none), mirrored on the second side."""
     phase = current_phase(plan, segment)
     figure = (phase.figure or "") if phase is not None else ""
-    if not figure or segment.side is None:
-        return figure
-    sides = plan.routine.steps[segment.step_index].sides
-    if segment.side in sides and sides.index(segment.side) % 2 == 1:
-        return mirror(figure)
-    return figure
+    return mirror(figure) if figure and second_side(plan, segment) else figure
+
+
+def pose_name(plan: Plan, segment: Segment) -> str:
+    """The library pose to draw now ("" for none); `second_side` says whether mirrored."""
+    phase = current_phase(plan, segment)
+    return phase.pose if phase is not None else ""
+
+
+def big_state_text(session: Session) -> str:
+    """The state in the big font, for the person two metres away: paused or not first."""
+    segment = session.segment
+    if session.paused:
+        return "PAUSED"
+    if session.waiting:
+        return "READY?"
+    if segment.kind is Kind.PREPARE:
+        return "GET READY"
+    if segment.kind is Kind.SWITCH:
+        return "SWITCH"
+    if segment.kind is Kind.REST:
+        return "REST"
+    return "HOLD" if segment.hold else ""
+
+
+def big_rep_text(segment: Segment) -> str:
+    """Which rep of how many ("4/12"); "" where there is one rep, or none (a rest between
+    exercises belongs to no rep)."""
+    if not segment.position or segment.rep_count < 2:
+        return ""
+    return f"{segment.rep_number}/{segment.rep_count}"
 
 
 def quantize(fraction: float, cells: int) -> float:
@@ -149,6 +182,10 @@ class SessionView:
     guidance: str
     next_up: str
     figure: str
+    pose: str
+    pose_mirrored: bool
+    big_state: str
+    big_rep: str
     caution: str
     phase_bar: float
     exercise_bar: float
@@ -178,6 +215,10 @@ def session_view(session: Session, cells: BarCells, caution_at: int | None = Non
         guidance=guidance_text(segment),
         next_up=next_text(session),
         figure=figure_text(session.plan, segment),
+        pose=pose_name(session.plan, segment),
+        pose_mirrored=second_side(session.plan, segment),
+        big_state=big_state_text(session),
+        big_rep=big_rep_text(segment),
         caution=session.plan.routine.caution if session.index == caution_at else "",
         phase_bar=quantize(progress.phase, cells.phase),
         exercise_bar=quantize(progress.exercise, cells.exercise),

@@ -15,11 +15,19 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.core.model import Exercise
+from tui.core.model import Exercise, Phase
+from tui.core.poses import pose_rows
 from tui.ui.breakpoints import settle_breakpoints
 
+# A pose on the card is drawn in the box a hand-drawn figure may take (check's limit): the
+# card shows every phase side by side, the session one big.
+CARD_POSE_COLUMNS = 28
+CARD_POSE_ROWS = 8
 
-def card_sections(exercise: Exercise, caution: str = "") -> list[tuple[str, RenderableType]]:
+
+def card_sections(
+    exercise: Exercise, caution: str = "", ascii_only: bool = False
+) -> list[tuple[str, RenderableType]]:
     """(heading, body) of each part the exercise has; parts it leaves out are not shown. The
     routine's caution comes first: a safety text belongs on the card as on the session."""
     sections: list[tuple[str, RenderableType]] = []
@@ -31,14 +39,30 @@ def card_sections(exercise: Exercise, caution: str = "") -> list[tuple[str, Rend
         sections.append(("Cues", Text("\n".join(f"• {cue}" for cue in exercise.cues))))
     if exercise.notes:
         sections.append(("Notes", Text(exercise.notes)))
-    figures = [phase_figure(phase.name, phase.figure or "") for phase in exercise.phases]
-    if any(phase.figure for phase in exercise.phases):
+    figures = [phase_figure(phase.name, picture(phase, ascii_only)) for phase in exercise.phases]
+    if any(phase.figure or phase.pose for phase in exercise.phases):
         # Columns wraps the figures onto more rows where the card is narrow.
         sections.append(("Phases", Columns(figures, padding=(1, 3))))
     else:
         phases = Text("\n".join(f"• {phase.name}" for phase in exercise.phases))
         sections.append(("Phases", phases))
     return sections
+
+
+def picture(phase: Phase, ascii_only: bool = False) -> str:
+    """The phase's figure as text: drawn by hand, or the library's pose, as the session shows
+    it (the first side), standing on the last row so that the phases' mats line up."""
+    if phase.pose:
+        rows = [
+            row.rstrip()
+            for row in pose_rows(
+                phase.pose, CARD_POSE_COLUMNS, CARD_POSE_ROWS, ascii_only=ascii_only
+            )
+        ]
+        while rows and not rows[-1]:
+            rows.insert(0, rows.pop())
+        return "\n".join(rows)
+    return phase.figure or ""
 
 
 def phase_figure(name: str, figure: str) -> RenderableType:
@@ -56,17 +80,18 @@ class ExerciseCardScreen(ModalScreen[None]):
         Binding("q", "close", "Close", show=False),
     ]
 
-    def __init__(self, exercise: Exercise, caution: str = "") -> None:
+    def __init__(self, exercise: Exercise, caution: str = "", ascii_only: bool = False) -> None:
         super().__init__()
         self.exercise = exercise
         self.caution = caution
+        self.ascii_only = ascii_only
 
     def compose(self) -> ComposeResult:
         settle_breakpoints(self)
         with VerticalScroll(id="card-box") as box:
             box.border_title = Text(self.exercise.name)
             box.border_subtitle = "Esc to close"
-            for heading, body in card_sections(self.exercise, self.caution):
+            for heading, body in card_sections(self.exercise, self.caution, self.ascii_only):
                 yield Static(Text(heading), classes="card-heading")
                 yield Static(body, classes="card-body")
 

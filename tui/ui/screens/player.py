@@ -29,13 +29,16 @@ from tui.core.engine import (
 )
 from tui.speech import Speaker
 from tui.ui import cues, messages
-from tui.ui.breakpoints import settle_breakpoints
+from tui.ui.breakpoints import SESSION_HORIZONTAL, SESSION_VERTICAL, settle_breakpoints
+from tui.ui.session_layout import plan_poses, widest_countdown, widest_shape
 from tui.ui.session_view import BarCells, SessionView, caution_fits, session_view
 from tui.ui.widgets.bar import QuietProgressBar
 from tui.ui.widgets.big_clock import BigClock
+from tui.ui.widgets.big_label import BigLabel
 from tui.ui.widgets.figure_view import FigureView
 from tui.ui.widgets.screen_header import ScreenHeader
 from tui.ui.widgets.session_footer import SessionFooter
+from tui.ui.widgets.session_pose import SessionPose
 
 if TYPE_CHECKING:
     from tui.speech import Engine
@@ -44,8 +47,6 @@ if TYPE_CHECKING:
 CAUTION_READ_HINT = "Read this first: Space starts the session."
 WAKE_MARGIN = 0.004  # wake just after the second turns, never just before it
 FLASH_SECONDS = 0.25
-FIGURE_BESIDE_COLUMNS = 100  # room for the figure beside the clock
-FIGURE_UNDER_ROWS = 32  # else room for it under the phase name, the clock keeping its size
 
 # Which widget shows which field of the view.
 TEXT_WIDGETS = {
@@ -59,6 +60,9 @@ TEXT_WIDGETS = {
     "next_up": "next",
     "caution": "caution",
 }
+BIG_WIDGETS = {"big_state": "big-state", "big_rep": "big-rep"}
+# Drawn by the screen's classes (styles.tcss), not field by field.
+PICTURE_FIELDS = frozenset({"figure", "pose", "pose_mirrored"})
 BAR_WIDGETS = {
     "phase_bar": "phase-bar",
     "exercise_bar": "exercise-bar",
@@ -73,6 +77,10 @@ def write_to_terminal(app: App[object], data: str) -> None:
 
 
 class SessionScreen(Screen[None]):
+    # Its own breakpoints: the figure goes beside the clock from -wide, the big state and
+    # rep count show from -broad and -big (styles.tcss).
+    HORIZONTAL_BREAKPOINTS = SESSION_HORIZONTAL
+    VERTICAL_BREAKPOINTS = SESSION_VERTICAL
     BINDINGS = [
         Binding("space", "pause", "Pause", tooltip="Pause the countdown"),
         Binding("space", "resume", "Resume", tooltip="Resume the countdown"),
@@ -117,6 +125,8 @@ class SessionScreen(Screen[None]):
         self._texts: dict[str, Static] = {}
         self._countdown: BigClock | None = None
         self._figures: tuple[FigureView, ...] = ()
+        self._pose: SessionPose | None = None
+        self._big: dict[str, BigLabel] = {}
         # The caution shows at the segment the session starts from: its first get-ready, or
         # where a resumed session picks up.
         self._caution_at: int | None = session.index
@@ -138,7 +148,6 @@ class SessionScreen(Screen[None]):
         self._bars_drawn: dict[str, float] = {}  # what each bar shows
         self._waiting_bars: set[str] = set()  # bars behind on the view, for want of room
         self._cells: BarCells | None = None  # the bars' widths the view was drawn for
-        self._figure_places: dict[str, FigureView] = {}
         self._clock_box = Vertical()
         # Keys that came before the session started (a burst at the check-in), played once it
         # has: `5 Enter q` stops the session the person has just begun, rather than nothing.
@@ -161,8 +170,21 @@ class SessionScreen(Screen[None]):
         self._countdown = BigClock(ascii_only=self.ascii_only, id="countdown")
         beside = FigureView(id="figure-beside", classes="figure")
         under = FigureView(id="figure-under", classes="figure")
-        self._figure_places = {"beside": beside, "under": under}
         self._figures = (under, beside)
+        plan = self.session.plan
+        shape = widest_shape(plan_poses(plan))
+        if shape is not None:
+            clock_text = widest_countdown(plan)
+            self._pose = SessionPose(
+                clock_text=clock_text, shape=shape, ascii_only=self.ascii_only, id="pose"
+            )
+            # The clock keeps the size of its widest figures: "9" as big as "10" was, so
+            # that the figure beside it is as tall as the digits all through.
+            self._countdown.set_sizing(clock_text)
+        self._big = {
+            field: BigLabel(ascii_only=self.ascii_only, id=id_)
+            for field, id_ in BIG_WIDGETS.items()
+        }
         self._clock_box = Vertical(id="clock-box")
         with Vertical(id="session-body"):
             with Horizontal(id="session-top"):
@@ -176,7 +198,11 @@ class SessionScreen(Screen[None]):
                 with self._clock_box:
                     yield self._countdown
                     yield texts["state"]
+                if self._pose is not None:
+                    yield self._pose
                 yield beside
+            with Horizontal(id="big-row"):
+                yield from self._big.values()
             with Vertical(id="bars"):
                 for name in ("phase", "exercise", "session"):
                     with Horizontal(classes="bar-row"):
@@ -320,14 +346,12 @@ class SessionScreen(Screen[None]):
         view = session_view(self.session, cells, self._caution_at)
         for field in view.changed_fields(self._view):
             value = getattr(view, field)
-            if field in self._bars:
+            if field in self._bars or field in PICTURE_FIELDS:
                 continue  # below
             elif field == "countdown" and self._countdown is not None:
                 self._countdown.update(value)
-            elif field == "figure":
-                for figure in self._figures:
-                    figure.show(value)
-                self._place_figure(value)
+            elif field in self._big:
+                self._big[field].update(value)
             elif field == "times":
                 # It changes every second, its length hardly ever: a layout pass only then
                 # (CPU in a hold), and a box as wide as the text (bytes).
@@ -335,6 +359,10 @@ class SessionScreen(Screen[None]):
                 self._texts[field].update(value, layout=len(value) != len(before))
             else:
                 self._texts[field].update(value)
+        for figure in self._figures:
+            figure.show(view.figure)
+        if self._pose is not None:
+            self._pose.show(view.pose, mirrored=view.pose_mirrored)
         self._view = view
         self._waiting_bars.clear()
         for field, bar in self._bars.items():
@@ -356,7 +384,8 @@ class SessionScreen(Screen[None]):
                 "-no-state": not view.state,
                 "-paused": self.session.paused,
                 "-waiting": self.session.waiting,
-                "-figure-beside": self._figure_beside(view.figure),
+                "-figure": bool(view.figure),
+                "-pose": bool(view.pose) and self._pose is not None,
             }
         )
 
@@ -374,26 +403,6 @@ class SessionScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self._shown = True
-
-    def _figure_beside(self, figure: str) -> bool:
-        return bool(figure) and self.size.width >= FIGURE_BESIDE_COLUMNS
-
-    def _place_figure(self, figure: str) -> None:
-        """Beside the clock where the screen is wide; else under the phase name where it is
-        tall; else nowhere, and the clock keeps its room."""
-        beside = self._figure_beside(figure)
-        under = bool(figure) and not beside and self.size.height >= FIGURE_UNDER_ROWS
-        for place, shown in (("beside", beside), ("under", under)):
-            widget = self._figure_places[place]
-            if widget.display != shown:
-                widget.display = shown
-
-    def on_resize(self) -> None:
-        # Only what depends on the size changes: the figure's place, and the bars (after
-        # the layout). Redrawing every text here cost a layout and a frame more on the way
-        # to the first.
-        if self._view is not None:
-            self._place_figure(self._view.figure)
 
     def _laid_out(self, _screen: object) -> None:
         """After a layout (a resize, the caution gone): the bars in their new room. Only
@@ -487,7 +496,9 @@ class SessionScreen(Screen[None]):
 
         segment = self.session.segment
         exercise = segment.upcoming or segment.exercise
-        self.app.push_screen(ExerciseCardScreen(exercise, self.session.plan.routine.caution))
+        self.app.push_screen(
+            ExerciseCardScreen(exercise, self.session.plan.routine.caution, self.ascii_only)
+        )
 
     def action_stop(self) -> None:
         self._when_started(self._ask_to_stop)

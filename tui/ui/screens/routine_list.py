@@ -418,7 +418,7 @@ class RoutinesScreen(Screen[None]):
     def _open_card(self, exercise: Exercise, caution: str) -> None:
         from tui.ui.screens.exercise_card import ExerciseCardScreen
 
-        self.app.push_screen(ExerciseCardScreen(exercise, caution))
+        self.app.push_screen(ExerciseCardScreen(exercise, caution, self.ascii_only))
 
     def action_filter(self) -> None:
         self.add_class("-filtering")

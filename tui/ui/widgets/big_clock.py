@@ -128,16 +128,27 @@ def choose_scale(text: str, width: int, height: int, ascii_only: bool) -> Scale 
     return Scale(across, down)
 
 
-def render_rows(text: str, width: int, height: int, ascii_only: bool) -> list[str]:
+def render_rows(
+    text: str, width: int, height: int, ascii_only: bool, sizing: str = ""
+) -> list[str]:
     """The clock as `height` rows of `width` cells, the figures centred; one row of plain
     text in the middle when even the smallest figures do not fit, or when the font lacks a
-    character (a word with a hole in it would read as another word)."""
-    return list(_rows(text, width, height, ascii_only))
+    character (a word with a hole in it would read as another word). With `sizing`, a text
+    no wider than it is drawn at the size `sizing` would be: "9" as big as "10" was."""
+    return list(_rows(text, width, height, ascii_only, sizing))
+
+
+def pixel_width(text: str) -> int:
+    return len(pixel_rows(text)[0])
 
 
 @functools.lru_cache(maxsize=16)  # a new second is diffed against the last, then drawn
-def _rows(text: str, width: int, height: int, ascii_only: bool) -> tuple[str, ...]:
-    scale = choose_scale(text, width, height, ascii_only) if drawable(text) else None
+def _rows(text: str, width: int, height: int, ascii_only: bool, sizing: str) -> tuple[str, ...]:
+    scale = None
+    if drawable(text):
+        if sizing and drawable(sizing) and pixel_width(text) <= pixel_width(sizing):
+            scale = choose_scale(sizing, width, height, ascii_only)
+        scale = scale or choose_scale(text, width, height, ascii_only)
     if scale is None:
         return tuple(_centred([set_cell_size(text, min(cell_len(text), width))], width, height))
     pixels = [
@@ -271,7 +282,8 @@ class BigText(Widget):
         super().__init__(id=id, classes=classes)
         self.value = value
         self.ascii_only = ascii_only
-        self._key: tuple[str, int, int, Style] | None = None
+        self.sizing = ""  # a text to size the font for, so that it keeps one size (render_rows)
+        self._key: tuple[str, str, int, int, Style] | None = None
         self._rows: list[str] = []
         self._strips: list[Strip] = []
 
@@ -280,7 +292,8 @@ class BigText(Widget):
         if value == self.value:
             return
         width, height = self.size
-        before = self._rows if self._key and self._key[1:3] == (width, height) else None
+        same_box = self._key is not None and self._key[1:4] == (self.sizing, width, height)
+        before = self._rows if same_box else None
         self.value = value
         if before is None:
             self.refresh()
@@ -297,7 +310,13 @@ class BigText(Widget):
     def rows(self) -> list[str]:
         """What the widget shows at its present size, as text rows."""
         width, height = self.size
-        return render_rows(self.value, width, height, self.ascii_only)
+        return render_rows(self.value, width, height, self.ascii_only, self.sizing)
+
+    def set_sizing(self, sizing: str) -> None:
+        """Keep the font at the size `sizing` takes, for every text no wider than it."""
+        if sizing != self.sizing:
+            self.sizing = sizing
+            self.refresh()
 
     def render_line(self, y: int) -> Strip:
         strips = self._current_strips()
@@ -308,10 +327,10 @@ class BigText(Widget):
     def _current_strips(self) -> list[Strip]:
         width, height = self.size
         style = self.rich_style
-        key = (self.value, width, height, style)
+        key = (self.value, self.sizing, width, height, style)
         if key != self._key:
             self._key = key
-            self._rows = render_rows(self.value, width, height, self.ascii_only)
+            self._rows = render_rows(self.value, width, height, self.ascii_only, self.sizing)
             self._strips = [Strip([Segment(row, style)], width) for row in self._rows]
         return self._strips
 

@@ -13,8 +13,10 @@ from textual.events import Resize
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey  # Footer's own key widget, to filter by action
 
-NARROW = 70
-WIDE = 100
+from tui.ui.breakpoints import BROAD_COLUMNS, WIDE_COLUMNS
+
+NARROW = WIDE_COLUMNS
+WIDE = BROAD_COLUMNS
 ESSENTIAL = frozenset({"pause", "resume", "go_on", "next_segment", "stop", "help"})
 
 
