@@ -300,3 +300,51 @@ async def test_a_mixed_routine_mirrors_poses_and_keeps_hand_drawn_figures(tmp_pa
     drawn = [entry for entry in shown if entry[3]]
     assert drawn and all(entry[0] == "" and not entry[2] for entry in drawn)
     assert ("", False, False, "") in shown  # the exercise with no picture: the clock alone
+
+
+async def test_the_figure_is_drawn_once_a_phase_not_each_second(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over SSH every repaint costs bytes: through a 5 s hold the countdown changes each
+    second and the figure beside it is drawn once."""
+    from tui.ui.widgets import pose_view
+
+    drawn: list[tuple[str, int, int]] = []
+    real = pose_view.pose_rows
+
+    def counted(name: str, width: int, height: int, **options: bool) -> tuple[str, ...]:
+        drawn.append((name, width, height))
+        return real(name, width, height, **options)
+
+    monkeypatch.setattr(pose_view, "pose_rows", counted)
+    painted: list[int] = []
+    paint = SessionPose.render_line
+
+    def counted_paint(self: SessionPose, y: int) -> object:
+        painted.append(y)
+        return paint(self, y)
+
+    monkeypatch.setattr(SessionPose, "render_line", counted_paint)
+    app = make_app(
+        tmp_path, routines=bundled_routines_path(), start_routine="daily-back", clock=ManualClock()
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await started(pilot)
+        await next_phase(pilot, screen)  # the cat's first hold, "Arch your back up"
+        assert screen.query_one("#pose", SessionPose).pose == "cat-arched"
+        await pilot.pause()
+        before, painted_before = len(drawn), len(painted)
+        clock = screen.session.clock
+        assert isinstance(clock, ManualClock)
+        shown = set()
+        for _ in range(4):
+            clock.advance(1.0)
+            screen.catch_up()
+            await pilot.pause()
+            shown.add(screen.query_one("#countdown").value)  # type: ignore[attr-defined]
+        assert len(shown) == 4  # the clock did tick
+        assert drawn[before:] == []
+        assert painted[painted_before:] == []  # not even repainted
+        await next_phase(pilot, screen)  # the next phase: one new drawing
+        await pilot.pause()
+        assert [name for name, _, _ in drawn[before:]] == ["cat-sagging"]

@@ -487,3 +487,34 @@ def test_the_environment_overrides_the_setting() -> None:
     assert speech.choose("on", env={"BACKTONE_SPEECH": "off"}).engine is None
     off = speech.choose("auto", env={"BACKTONE_SPEECH": " OFF "})
     assert "turned off" in off.status
+
+
+@pytest.mark.parametrize(
+    "env, said",
+    [
+        ({"SSH_CONNECTION": "10.0.0.2 5555 10.0.0.1 22"}, "over SSH; use `backtone serve`"),
+        ({}, "Speech: fake"),
+    ],
+)
+async def test_help_says_whether_cues_are_spoken_here_and_how_to_get_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str], said: str
+) -> None:
+    from tui.ui.screens.help import HelpScreen
+
+    for name in ("SSH_CONNECTION", "SSH_TTY", "SSH_CLIENT", "BACKTONE_SPEECH", "BACKTONE_WEB"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(
+        speech, "find_engine", lambda *_, **__: Engine("fake", ("true", speech.TEXT))
+    )
+    app = make_app(tmp_path)
+    app.speech = "auto"
+    async with app.run_test(size=(80, 24)) as pilot:
+        # As in a terminal: a headless app is one nobody hears.
+        with monkeypatch.context() as patched:
+            patched.setattr(type(app), "is_headless", property(lambda self: False))
+            await pilot.press("question_mark")
+            await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "help")
+        line = str(app.screen.query_one("#help-speech").render())
+        assert said in line, line

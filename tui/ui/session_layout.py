@@ -32,6 +32,10 @@ SMALLEST_CLOCK_COLUMNS = 12  # the box of "10:00" at the smallest figures, chrom
 # A drawn figure can light a row less than its outline spans (a thin stroke at its top):
 # the figure's column is sized for one row more than the digits, so it is never shorter.
 FIGURE_SPARE_ROWS = 1
+# From a clock row this tall (120x40 has 18) the figure is made at least as tall as the
+# digits; in a shorter one (80x24 has 8 to 13) the smaller of the two is made as tall as it
+# can be, so that the digits are not halved for a figure a few rows taller than they are.
+AS_TALL_FROM_ROWS = 16
 
 
 def digit_rows(text: str, width: int, height: int, ascii_only: bool) -> tuple[int, int]:
@@ -62,10 +66,10 @@ def pose_columns(
 ) -> int:
     """The figure's columns in a clock row of `row_width` x `row_height` cells (0: no figure).
 
-    The figure is as tall as the digits of `clock_text` wherever it can be; then the smaller
-    of the two is as tall as it can be; between equals, the digits' strokes stay the widest,
-    then the figure is the tallest, then the narrowest. A row too small for both gives the
-    clock everything."""
+    In a row of AS_TALL_FROM_ROWS or more, the figure is as tall as the digits of
+    `clock_text` wherever it can be; then the smaller of the two is as tall as it can be;
+    between equals, the digits' strokes stay the widest, then the figure is the tallest,
+    then the narrowest. A row too small for both gives the clock everything."""
     width, tall = shape
     shape = (min(width, tall * WIDEST_ASPECT), tall)
     clock_height = row_height - CLOCK_CHROME_ROWS - STATE_ROWS
@@ -79,8 +83,8 @@ def pose_columns(
         drawn = pose_rows_for(candidate, row_height, shape, ascii_only)
         if not digits or not drawn:
             continue
-        tall_enough = drawn - FIGURE_SPARE_ROWS >= digits
-        key = (tall_enough, min(digits, drawn), stroke, drawn, -candidate)
+        tall_enough = row_height >= AS_TALL_FROM_ROWS and drawn - FIGURE_SPARE_ROWS >= digits
+        key = (tall_enough, min(digits, drawn - FIGURE_SPARE_ROWS), stroke, drawn, -candidate)
         if best is None or key > best:
             best, columns = key, candidate
     return columns

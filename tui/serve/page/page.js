@@ -156,6 +156,9 @@
     if (!window.speechSynthesis || !window.SpeechSynthesisUtterance) return;
     const utterance = new SpeechSynthesisUtterance(text);
     utterance.lang = "en"; // the app's texts are English, whatever the device's language
+    // A new cue replaces what is still being said: two voices never overlap, and a stale
+    // "Rep 3 of 12" is not read out after rep 4 has begun.
+    window.speechSynthesis.cancel();
     window.speechSynthesis.speak(utterance);
   }
 

@@ -26,6 +26,12 @@ def screen_name(screen: Screen[object]) -> str:
 
 
 class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    #help-speech {
+        margin-top: 1;
+        color: $text-muted;
+    }
+    """
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("question_mark", "close", "Close", show=False),
@@ -50,6 +56,17 @@ class HelpScreen(ModalScreen[None]):
             box.border_title = Text(f"Keys: {screen_name(self.beneath)}")
             box.border_subtitle = "Esc to close"
             yield Static(table)
+            yield Static(Text(self._speech_line()), id="help-speech")
+
+    def _speech_line(self) -> str:
+        """Whether cues are spoken here, and how to get them where they are not."""
+        from tui.speech import speech_status
+
+        app = self.app
+        mode = getattr(app, "speech", "off")
+        command = getattr(app, "speech_command", None)
+        status = speech_status(mode, command, headless=app.is_headless)
+        return status[:1].upper() + status[1:] + "."
 
     def _rows(self) -> list[tuple[str, str]]:
         """One row per key: a key bound to several actions (Space: pause, resume, go on) has
