@@ -261,3 +261,30 @@ def test_the_figures_agree_with_a_count_by_hand(
         assert week.median_before == (statistics.median(pains) if pains else None)
     rises = [r for r in inside if r.pain_before is not None and r.pain_after is not None]
     assert len(figures.pain_rises) == sum(1 for r in rises if r.pain_after - r.pain_before >= 2)
+
+
+def test_a_digest_an_older_backtone_wrote_is_no_hand_edit() -> None:
+    """Rows written before today's digest (16 hex digits) differ from a new-style digest of
+    the same plan: that is an upgrade of backtone, not an edit of the file. An empty digest (a
+    session imported from an export that had none) says nothing about the plan either."""
+    period = Period.last_weeks(TODAY, 12)
+    start = period.start
+    legacy, other_legacy = "0123456789abcdef", "fedcba9876543210"
+    rows = [
+        row(start, digest=legacy, version="2"),
+        row(start + timedelta(days=1), number=2, digest="v2:aaaa", version="2"),  # upgraded
+        row(start + timedelta(days=2), number=3, digest="", version="2"),  # imported, unknown
+        row(start + timedelta(days=3), number=4, digest="v2:aaaa", version="2"),  # as before
+        row(start + timedelta(days=4), number=5, digest="v2:bbbb", version="2"),  # edited
+    ]
+    assert [edit.session.id for edit in summarize(rows, period).hand_edits] == [5]
+    # Two legacy digests are compared as ever: both old, one plan edited.
+    before = {"daily-back": PlayedAs(other_legacy, None, "2")}
+    edits = summarize(rows[:1], period, played_before=before).hand_edits
+    assert [edit.session.id for edit in edits] == [1]
+    # The last digest known before the period, legacy, against a new one: no edit.
+    before = {"daily-back": PlayedAs(legacy, None, "2")}
+    assert summarize(rows[1:2], period, played_before=before).hand_edits == ()
+    assert not PlayedAs(legacy, None, "2").edited_into(PlayedAs("v2:aaaa", None, "2"))
+    assert not PlayedAs("", None, "2").edited_into(PlayedAs("v2:aaaa", None, "2"))
+    assert PlayedAs("v2:aaaa", None, "2").edited_into(PlayedAs("v2:bbbb", None, "2"))

@@ -193,7 +193,9 @@ def test_options_parse_before_and_after_run(argv: list[str]) -> None:
     assert (args.routines, args.data_dir, args.no_bell) == ("F", "D", True)
 
 
-@pytest.mark.parametrize("command", [["list"], ["check"], ["init"], ["history"], ["status"]])
+@pytest.mark.parametrize(
+    "command", [["list"], ["check"], ["init"], ["history"], ["history", "import", "F"], ["status"]]
+)
 def test_options_after_every_command(command: list[str]) -> None:
     args = build_parser().parse_args([*command, "--routines", "F", "--data-dir", "D"])
     assert (args.routines, args.data_dir, args.no_bell, args.no_checkin) == ("F", "D", False, False)
@@ -312,6 +314,8 @@ def test_top_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None
         (["list", "--force"], "unrecognized arguments: --force"),
         (["history", "--format", "xml"], "invalid choice: 'xml'"),
         (["history", "--since", "yesterday"], "not a date: 'yesterday' (use YYYY-MM-DD)"),
+        (["history", "import"], "the following arguments are required: FILE"),
+        (["history", "export"], "invalid choice: 'export' (choose from 'import')"),
         (["--routines"], "expected one argument"),
     ],
 )

@@ -15,6 +15,7 @@ import sys
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import tomli_w
@@ -28,12 +29,14 @@ from tui.store.export import (
     HISTORY_COLUMNS,
     cell_width,
     export,
+    export_record,
     export_text,
     fit,
     history_cells,
     pain_text,
     printable,
     started_text,
+    stream_export,
     table_line,
     write_table,
 )
@@ -68,22 +71,34 @@ def session_rows(draw: st.DrawFn) -> SessionRow:
 
 def whole_list(rows: list[SessionRow], fmt: str) -> str:
     """What export wrote before it streamed: the whole list built, then dumped at once."""
-    records = [row.export() for row in rows]
+    records = [export_record(row) for row in rows]
     if fmt == "json":
         return json.dumps(records, indent=2) + "\n"
     if fmt == "toml":
-        cleaned = [{k: v for k, v in record.items() if v is not None} for record in records]
+        cleaned = [without_nulls(record) for record in records]
         return tomli_w.dumps({"sessions": cleaned})
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_FIELDS)
     for record in records:
-        cells = [record[key] for key in EXPORT_FIELDS]
+        cells = [
+            json.dumps(cell, ensure_ascii=False) if isinstance(cell, dict | list) else cell
+            for cell in (record[key] for key in EXPORT_FIELDS)
+        ]
         if any(isinstance(cell, str) and "\r" in cell for cell in cells):  # see _write_csv
             csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL).writerow(cells)
         else:
             writer.writerow(cells)
     return out.getvalue()
+
+
+def without_nulls(record: dict[str, Any]) -> dict[str, Any]:
+    """TOML has no null: a missing value is left out, in a segment too."""
+    return {
+        key: [without_nulls(s) for s in value] if key == "segments" else value
+        for key, value in record.items()
+        if value is not None
+    }
 
 
 @settings(max_examples=60, deadline=None)
@@ -104,10 +119,10 @@ def test_streamed_bytes_are_the_whole_lists(fmt: str, rows: list[SessionRow]) ->
 def test_every_format_has_the_pain_fields() -> None:
     row = SessionRow(1, "r", "R", "d", "2025-01-01T07:00:00+01:00", None, "completed",
                      60.0, 60.0, 0.0, 1, 1, 0, 7, 2)  # fmt: skip
-    assert EXPORT_FIELDS[-2:] == ["pain_before", "pain_after"]
-    assert '"pain_before": 7,\n    "pain_after": 2\n' in export_text([row], "json")
-    assert export_text([row], "csv").splitlines()[1].endswith(",1,1,7,2")
-    assert export_text([row], "toml").endswith("pain_before = 7\npain_after = 2\n")
+    assert EXPORT_FIELDS[11:13] == ["pain_before", "pain_after"]  # where they have always been
+    assert '"pain_before": 7,\n    "pain_after": 2,\n' in export_text([row], "json")
+    assert ",1,1,7,2," in export_text([row], "csv").splitlines()[1]
+    assert "pain_before = 7\npain_after = 2\n" in export_text([row], "toml")
     assert pain_text(row.pain_before, row.pain_after) in history_cells(row)
 
 
@@ -326,4 +341,69 @@ def test_the_table_tells_done_in_full_from_skipped_to_the_end_and_stopped() -> N
     assert outcome_text(row("completed", 2)) == "with skips"
     assert outcome_text(row("stopped", 2)) == "stopped"
     assert outcome_text(row("active", 2)) == "playing"
-    assert row("completed", 2).export()["status"] == "completed"  # the data keeps its word
+    assert export_record(row("completed", 2))["status"] == "completed"  # the data keeps its word
+
+
+# -- what an import needs, streamed too ---------------------------------------------------------
+
+
+def fill_with_segments(data_dir: Path, count: int, segments: int = 12) -> None:
+    """`count` sessions as fill() makes them, each with `segments` segments."""
+    fill(data_dir, count)
+    connection = sqlite3.connect(data_dir / DB_NAME, isolation_level=None)
+    connection.execute("BEGIN")
+    connection.executemany(
+        "INSERT INTO segments (session_id, segment_index, kind, label, exercise, position,"
+        " outcome, active_seconds, ended_at, step_index) VALUES (?, ?, 'work', 'Hold the"
+        " plank', 'Plank', 'Rep 1/1', 'done', 5.0, '2010-01-01T07:01:00+01:00', 0)",
+        [(session, index) for session in range(1, count + 1) for index in range(segments)],
+    )
+    connection.execute("COMMIT")
+    connection.close()
+
+
+def export_peak_bytes(data_dir: Path, fmt: str) -> int:
+    store = HistoryStore.open_read_only(data_dir)
+    sink = open(os.devnull, "w")  # noqa: SIM115 - closed below
+    tracemalloc.start()
+    try:
+        export(stream_export(store.connection), fmt, sink)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        sink.close()
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def small_and_big(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    small, big = tmp_path_factory.mktemp("small"), tmp_path_factory.mktemp("big")
+    fill_with_segments(small, 50)
+    fill_with_segments(big, 1_000)  # twenty times the sessions, not the memory
+    return small, big
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "toml"])
+def test_the_export_with_segments_is_flat_in_memory_too(
+    small_and_big: tuple[Path, Path], fmt: str
+) -> None:
+    small, big = (export_peak_bytes(data_dir, fmt) for data_dir in small_and_big)
+    assert big < small * 1.5 + 64_000, (small, big)
+
+
+def test_each_session_is_exported_with_its_segments_in_order(tmp_path: Path) -> None:
+    fill_with_segments(tmp_path / "d", 3, segments=4)
+    store = HistoryStore.open_read_only(tmp_path / "d")
+    try:
+        records = json.loads(export_text(stream_export(store.connection), "json"))
+    finally:
+        store.close()
+    assert [r["id"] for r in records] == [3, 2, 1]
+    for record in records:
+        assert [s["segment_index"] for s in record["segments"]] == [0, 1, 2, 3]
+        assert record["segments"][0] == {
+            "segment_index": 0, "kind": "work", "label": "Hold the plank", "exercise": "Plank",
+            "position": "Rep 1/1", "outcome": "done", "active_seconds": 5.0,
+            "ended_at": "2010-01-01T07:01:00+01:00", "step_index": 0,
+        }  # fmt: skip
+        assert (record["day"], record["export_version"]) == (record["started_at"][:10], 2)

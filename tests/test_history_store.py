@@ -35,9 +35,9 @@ from tui.core.engine import Countdown, Event, Outcome, Session, Status
 from tui.core.loader import load_text
 from tui.core.plan import Plan, build_plan
 from tui.store.database import DB_NAME, SCHEMA_VERSION
-from tui.store.export import EXPORT_FIELDS, export, export_text
+from tui.store.export import EXPORT_FIELDS, ExportedSession, export, export_record, export_text
 from tui.store.recorder import Recorder, resume_session, start_recording
-from tui.store.rows import HistoryUnavailable, SessionRow
+from tui.store.rows import HistoryUnavailable, SegmentRow, SessionRow
 from tui.store.sessions import HistoryStore
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -286,19 +286,20 @@ def test_sessions_come_newest_first_a_page_at_a_time(world: World) -> None:
     assert [r.id for page in pages for r in page] == newest_first
 
 
-def test_delete_removes_the_session_and_its_segments(world: World) -> None:
+def test_delete_bins_the_session_and_its_segments(world: World) -> None:
     store = world.open()
     kept = record(world, store, datetime(2025, 1, 1, 9, 0, tzinfo=tz(1)), plan=SHORT)
     gone = record(world, store, datetime(2025, 1, 2, 9, 0, tzinfo=tz(1)), plan=SHORT)
-    store.delete(gone)
+    assert store.delete(gone) is True
     assert store.get(gone) is None
-    assert store.segments(gone) == []
-    left_behind = store.connection.execute(
-        "SELECT count(*) FROM segments WHERE session_id = ?", (gone,)
-    ).fetchone()[0]
-    assert left_behind == 0
     assert [r.id for r in store.sessions()] == [kept]
     assert len(store.segments(kept)) == 12
+    # In the bin, segments and all, until it is restored or its 30 days are up
+    # (tests/test_history_bin.py).
+    assert [r.id for r in store.binned()] == [gone]
+    assert len(store.segments(gone)) == 12
+    assert store.restore(gone) is True
+    assert [r.id for r in store.sessions()] == [gone, kept]
 
 
 # -- checkpoints ------------------------------------------------------------------------------
@@ -671,9 +672,11 @@ def test_a_session_another_process_is_playing_cannot_be_deleted(world: World) ->
     player.checkpoint(session_id, session, session.start())
     assert viewer.delete(session_id) is False
     assert viewer.get(session_id) is not None
+    assert viewer.binned() == []
     player.checkpoint(session_id, session, session.stop())  # stopped: the lock is let go
     assert viewer.delete(session_id) is True
     assert viewer.get(session_id) is None
+    assert [r.id for r in viewer.binned()] == [session_id]
 
 
 # -- two processes, locks and orphans ---------------------------------------------------------
@@ -1184,8 +1187,8 @@ def test_json_export_is_a_list_of_objects_with_iso_times(mixed: HistoryStore) ->
     records = json.loads(export_text(mixed.sessions(), "json"))
     assert isinstance(records, list) and len(records) == 7
     for record_ in records:
-        assert set(record_) >= set(EXPORT_FIELDS)
-        assert "routine_digest" not in record_ and "current_segment" not in record_
+        assert list(record_) == EXPORT_FIELDS
+        assert record_["export_version"] == 2
         assert isinstance(record_["id"], int)
         assert ISO_WITH_OFFSET.match(record_["started_at"])
         assert datetime.fromisoformat(record_["started_at"]).tzinfo is not None
@@ -1283,10 +1286,22 @@ def test_export_text_is_exactly_as_documented() -> None:
     rows = [
         SessionRow(2, "minute", "One, \"minute\"", "abc", "2025-01-01T07:00:00+01:00", None,
                    "active", 60.0, 12.345, 0.04, 0, 1, 0),
-        SessionRow(1, "short", "Short", "def", "2024-12-31T23:30:00+14:00",
-                   "2024-12-31T23:31:00+14:00", "completed", 33.0, 36.0, 1.25, 12, 12, 11, 6, 4),
+        ExportedSession(
+            SessionRow(1, "short", "Short", "v2:def", "2024-12-31T23:30:00+14:00",
+                       "2024-12-31T23:31:00+14:00", "completed", 33.0, 36.0, 1.25, 12, 12, 11,
+                       6, 4, '{"egg/3fa85f64": 8}', "2", 'Felt "better"'),
+            "2024-12-31", '["egg/3fa85f64"]', "/home/me/routines.toml", "pi",
+            "2024-12-31T23:31:00+14:00",
+            (SegmentRow(0, "work", "Hug", "Egg", "Rep 1/1", "done", 8.0,
+                        "2024-12-31T23:30:08+14:00", 0),),
+        ),
     ]  # fmt: skip
-    assert [list(row.export()) for row in rows] == [EXPORT_FIELDS, EXPORT_FIELDS]
+    assert [list(export_record(row)) for row in rows] == [EXPORT_FIELDS, EXPORT_FIELDS]
+    assert EXPORT_FIELDS[:13] == [  # what every export has written, in the same order
+        "id", "routine_id", "routine_name", "started_at", "ended_at", "status",
+        "planned_seconds", "active_seconds", "paused_seconds", "segments_done",
+        "segments_total", "pain_before", "pain_after",
+    ]  # fmt: skip
     assert export_text(rows, "json") == (
         "[\n"
         "  {\n"
@@ -1302,7 +1317,19 @@ def test_export_text_is_exactly_as_documented() -> None:
         '    "segments_done": 0,\n'
         '    "segments_total": 1,\n'
         '    "pain_before": null,\n'
-        '    "pain_after": null\n'
+        '    "pain_after": null,\n'
+        '    "program_version": null,\n'
+        '    "note": null,\n'
+        '    "routine_digest": "abc",\n'
+        '    "day": "2025-01-01",\n'
+        '    "levels": null,\n'
+        '    "full_steps": null,\n'
+        '    "current_segment": 0,\n'
+        '    "routines_file": "",\n'
+        '    "host": "",\n'
+        '    "updated_at": null,\n'
+        '    "segments": [],\n'
+        '    "export_version": 2\n'
         "  },\n"
         "  {\n"
         '    "id": 1,\n'
@@ -1317,17 +1344,59 @@ def test_export_text_is_exactly_as_documented() -> None:
         '    "segments_done": 12,\n'
         '    "segments_total": 12,\n'
         '    "pain_before": 6,\n'
-        '    "pain_after": 4\n'
+        '    "pain_after": 4,\n'
+        '    "program_version": "2",\n'
+        '    "note": "Felt \\"better\\"",\n'
+        '    "routine_digest": "v2:def",\n'
+        '    "day": "2024-12-31",\n'
+        '    "levels": {\n'
+        '      "egg/3fa85f64": 8\n'
+        "    },\n"
+        '    "full_steps": [\n'
+        '      "egg/3fa85f64"\n'
+        "    ],\n"
+        '    "current_segment": 11,\n'
+        '    "routines_file": "/home/me/routines.toml",\n'
+        '    "host": "pi",\n'
+        '    "updated_at": "2024-12-31T23:31:00+14:00",\n'
+        '    "segments": [\n'
+        "      {\n"
+        '        "segment_index": 0,\n'
+        '        "kind": "work",\n'
+        '        "label": "Hug",\n'
+        '        "exercise": "Egg",\n'
+        '        "position": "Rep 1/1",\n'
+        '        "outcome": "done",\n'
+        '        "active_seconds": 8.0,\n'
+        '        "ended_at": "2024-12-31T23:30:08+14:00",\n'
+        '        "step_index": 0\n'
+        "      }\n"
+        "    ],\n"
+        '    "export_version": 2\n'
         "  }\n"
         "]\n"
     )
-    assert export_text(rows, "csv") == (
-        "id,routine_id,routine_name,started_at,ended_at,status,planned_seconds,active_seconds,"
-        "paused_seconds,segments_done,segments_total,pain_before,pain_after\n"
-        '2,minute,"One, ""minute""",2025-01-01T07:00:00+01:00,,active,60.0,12.3,0.0,0,1,,\n'
-        "1,short,Short,2024-12-31T23:30:00+14:00,2024-12-31T23:31:00+14:00,completed,33.0,36.0,"
-        "1.2,12,12,6,4\n"
+    text = export_text(rows, "csv")
+    assert text.splitlines()[0] == ",".join(EXPORT_FIELDS)
+    assert text.splitlines()[1] == (
+        '2,minute,"One, ""minute""",2025-01-01T07:00:00+01:00,,active,60.0,12.3,0.0,0,1,'
+        ",,,,abc,2025-01-01,,,0,,,,[],2"
     )
+    (_, _, second) = list(csv.reader(io.StringIO(text)))
+    assert second[:13] == [
+        "1", "short", "Short", "2024-12-31T23:30:00+14:00", "2024-12-31T23:31:00+14:00",
+        "completed", "33.0", "36.0", "1.2", "12", "12", "6", "4",
+    ]  # fmt: skip
+    assert second[13:23] == [
+        "2", 'Felt "better"', "v2:def", "2024-12-31", '{"egg/3fa85f64": 8}',
+        '["egg/3fa85f64"]', "11", "/home/me/routines.toml", "pi", "2024-12-31T23:31:00+14:00",
+    ]  # fmt: skip
+    assert json.loads(second[23]) == [
+        {"segment_index": 0, "kind": "work", "label": "Hug", "exercise": "Egg",
+         "position": "Rep 1/1", "outcome": "done", "active_seconds": 8.0,
+         "ended_at": "2024-12-31T23:30:08+14:00", "step_index": 0},
+    ]  # fmt: skip
+    assert second[24] == "2"
     assert export_text(rows, "toml") == (
         "[[sessions]]\n"
         "id = 2\n"
@@ -1340,6 +1409,13 @@ def test_export_text_is_exactly_as_documented() -> None:
         "paused_seconds = 0.0\n"
         "segments_done = 0\n"
         "segments_total = 1\n"
+        'routine_digest = "abc"\n'
+        'day = "2025-01-01"\n'
+        "current_segment = 0\n"
+        'routines_file = ""\n'
+        'host = ""\n'
+        "segments = []\n"
+        "export_version = 2\n"
         "\n"
         "[[sessions]]\n"
         "id = 1\n"
@@ -1355,6 +1431,32 @@ def test_export_text_is_exactly_as_documented() -> None:
         "segments_total = 12\n"
         "pain_before = 6\n"
         "pain_after = 4\n"
+        'program_version = "2"\n'
+        'note = "Felt \\"better\\""\n'
+        'routine_digest = "v2:def"\n'
+        'day = "2024-12-31"\n'
+        "full_steps = [\n"
+        '    "egg/3fa85f64",\n'
+        "]\n"
+        "current_segment = 11\n"
+        'routines_file = "/home/me/routines.toml"\n'
+        'host = "pi"\n'
+        'updated_at = "2024-12-31T23:31:00+14:00"\n'
+        "export_version = 2\n"
+        "\n"
+        "[sessions.levels]\n"
+        '"egg/3fa85f64" = 8\n'
+        "\n"
+        "[[sessions.segments]]\n"
+        "segment_index = 0\n"
+        'kind = "work"\n'
+        'label = "Hug"\n'
+        'exercise = "Egg"\n'
+        'position = "Rep 1/1"\n'
+        'outcome = "done"\n'
+        "active_seconds = 8.0\n"
+        'ended_at = "2024-12-31T23:30:08+14:00"\n'
+        "step_index = 0\n"
     )
 
 
@@ -1598,8 +1700,9 @@ def test_history_exports_each_format(filled: Path, capsys, fmt: str) -> None:
         "2024-12-31T07:30:00+01:00",
         "2024-12-30T07:30:00+01:00",
     ]
-    # TOML has no null: a session with no check-in leaves the pain keys out
-    expected = set(EXPORT_FIELDS) - ({"pain_before", "pain_after"} if fmt == "toml" else set())
+    # TOML has no null: a session with no check-in, note, version or levels leaves them out
+    unset = {"pain_before", "pain_after", "program_version", "note", "levels"}
+    expected = set(EXPORT_FIELDS) - (unset if fmt == "toml" else set())
     assert all(set(r) >= expected for r in records)
 
 

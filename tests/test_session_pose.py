@@ -348,3 +348,23 @@ async def test_the_figure_is_drawn_once_a_phase_not_each_second(
         await next_phase(pilot, screen)  # the next phase: one new drawing
         await pilot.pause()
         assert [name for name, _, _ in drawn[before:]] == ["cat-sagging"]
+
+
+@pytest.mark.parametrize("size", [(200, 60), (120, 40)], ids=["200x60", "120x40"])
+async def test_on_a_big_screen_everything_sits_in_the_centred_column(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """The figure, the phase row and the big labels stay inside the session's column, which
+    is centred: nothing runs to the right edge while the rest is in the middle."""
+    app = make_app(
+        tmp_path, routines=bundled_routines_path(), start_routine="daily-back", clock=ManualClock()
+    )
+    async with app.run_test(size=size) as pilot:
+        screen = await started(pilot)
+        await next_phase(pilot, screen)
+        body = screen.query_one("#session-body").region
+        width = size[0]
+        assert abs(body.x - (width - body.right)) <= 1  # centred
+        for selector in ("#pose", "#phase-name", "#clock-row", "#big-row", "#bars", "#next"):
+            region = screen.query_one(selector).region
+            assert body.contains_region(region), (selector, region, body)

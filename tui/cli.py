@@ -32,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             code = run_status(*quick)
         else:
             args = build_parser().parse_args(arguments)
-            code = _handler(args.command)(args)
+            code = _handler(args.command, getattr(args, "history_action", None))(args)
         sys.stdout.flush()  # a closed pipe shows here, not in the flush at exit
         return code
     except KeyboardInterrupt:
@@ -44,11 +44,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
-def _handler(command: str | None) -> Callable[[argparse.Namespace], int]:
+def _handler(
+    command: str | None, history_action: str | None = None
+) -> Callable[[argparse.Namespace], int]:
     if command == "history":
-        from tui.history_cli import history_command
+        from tui import history_cli
 
-        return history_command
+        if history_action == "import":
+            return history_cli.import_command
+        return history_cli.history_command
     if command == "report":
         from tui.report.command import report_command
 
@@ -221,6 +225,19 @@ def _history_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
         "--limit", metavar="N", type=_positive, help="only the N most recent sessions"
     )
     _common_options(history, top=False)
+    actions = history.add_subparsers(dest="history_action", metavar="ACTION")
+    importing = actions.add_parser(
+        "import",
+        help="add the sessions of a JSON export to this history",
+        description="Read back what `backtone history --format json` wrote (on a new server, "
+        "after a reinstall) and add its sessions to the history. Sessions already there are "
+        "skipped, so importing the same file twice adds nothing. All or nothing: a file with "
+        "a mistake in it changes nothing, and the message says which record and field.",
+    )
+    importing.add_argument(
+        "file", metavar="FILE", help="the JSON export to read, or - for standard input"
+    )
+    _common_options(importing, top=False)
 
 
 def _status_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

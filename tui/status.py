@@ -8,7 +8,9 @@ Exit 0 when a session with a finished segment was done today (what the streak co
 not or when the history cannot be read (damaged, a FIFO, a data dir that cannot be entered: the
 message on stderr says which path and why), 2 on a usage error. `--quiet` prints nothing at
 all, not even that: the exit code says it. Rows that cannot be read are left out and counted
-on the line ("1 session could not be read").
+on the line ("1 session could not be read"); sessions in the bin (deleted on the History
+screen, restorable for 30 days) are left out too, and not counted: every query here filters
+on readable.READABLE, which leaves out both.
 
 It runs at every login, so it imports neither Textual nor Rich nor the rest of the CLI, and it
 only reads: the database is opened read-only, never migrated or created, and a file from an

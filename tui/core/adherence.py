@@ -1,9 +1,10 @@
 """The figures of a report for the physiotherapist, worked out from the sessions of a period.
 
-Pure and stdlib-only: the store streams the rows (tui/store/report_rows.py) and the report
-draws them (tui/report/). Everything is counted as the History screen counts it: a session
-counts once it has a finished segment, and its minutes are its active time; a pain check-in
-counts whatever happened after it (the person's answer is a fact about their back).
+Pure (the stdlib and the core alone): the store streams the rows (tui/store/report_rows.py)
+and the report draws them (tui/report/). Everything is counted as the History screen counts
+it: a session counts once it has a finished segment, and its minutes are its active time; a
+pain check-in counts whatever happened after it (the person's answer is a fact about their
+back).
 
 One pass over the rows, oldest first: the rows of the period are kept (the chart and the table
 show each of them), everything else is added up as it goes by.
@@ -15,6 +16,8 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+
+from tui.core.legacy_digest import is_legacy_digest
 
 PAIN_RISE = 2  # points of pain after above before: the summary's and the notice's "rise"
 # The 0-10 scale's usual mark for a change that matters to the person (in points, or per cent
@@ -73,6 +76,21 @@ class PlayedAs:
     digest: str
     levels: str | None
     version: str | None
+
+    def edited_into(self, later: PlayedAs) -> bool:
+        """Whether `later` plays an edit of this plan made without a new version.
+
+        Only digests computed the same way are compared: one an older backtone wrote
+        (legacy_digest) differs from today's for the same plan, and an empty one (a session
+        imported from an export that did not carry it) says nothing about the plan."""
+        return (
+            self.digest != later.digest
+            and bool(self.digest)
+            and bool(later.digest)
+            and is_legacy_digest(self.digest) == is_legacy_digest(later.digest)
+            and self.version == later.version
+            and self.levels == later.levels
+        )
 
 
 @dataclass(frozen=True)
@@ -313,14 +331,10 @@ def summarize(
             version_counts[row.program_version] = version_counts.get(row.program_version, 0) + 1
         now = PlayedAs(row.routine_digest, row.levels, row.program_version)
         before = played.get(row.routine_id)
-        if (
-            before is not None
-            and before.digest != now.digest
-            and before.version == now.version
-            and before.levels == now.levels
-        ):
+        if before is not None and before.edited_into(now):
             edits.append(HandEdit(row, row.program_version))
-        played[row.routine_id] = now
+        if now.digest:  # an unknown plan leaves the last one known to compare with
+            played[row.routine_id] = now
 
     comparable = period.days >= 2 * COMPARED_DAYS
     change = PainChange(

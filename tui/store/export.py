@@ -3,12 +3,25 @@
 Every format writes each session as it is read from SQLite, so the first line goes out at once
 and memory stays flat however long the history is. The table's columns are defined here once,
 for the command line and the History screen alike.
+
+An export holds what `backtone history import` needs to rebuild each session as it was: the
+plan's digest, the day, the levels played, the steps done in full, the routine file, the note,
+the programme's version and every segment (so the History detail, the report's "what was
+skipped" and progression come back too). EXPORT_FIELDS lists them; the thirteen the first
+release wrote come first, in the same order, so a script reading a CSV by column still works.
+
+The format's version is on each record (`"export_version": 2`), not in a wrapper around the
+list: the JSON stays a list of objects, as it has always been, so `jq '.[]'` and every script
+reading it go on working; and a record keeps its version wherever it goes (a file filtered or
+joined with jq still imports, each record as the version that wrote it). A record without the
+field is from an export before it (version 1: the thirteen first fields, no segments).
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import math
 import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -18,9 +31,11 @@ from typing import IO, Any
 
 from tui.core.timefmt import format_duration
 from tui.store.database import NEWEST_FIRST
-from tui.store.readable import READABLE, SESSION_COLUMNS
-from tui.store.rows import SessionRow
+from tui.store.readable import READABLE, READABLE_SEGMENT, SEGMENT_COLUMNS, SESSION_COLUMNS
+from tui.store.rows import SegmentRow, SessionRow
+from tui.store.trend import steps_from_json
 
+EXPORT_VERSION = 2  # what this backtone writes, and the newest `history import` reads
 EXPORT_FIELDS = [
     "id",
     "routine_id",
@@ -35,6 +50,19 @@ EXPORT_FIELDS = [
     "segments_total",
     "pain_before",
     "pain_after",
+    # Since export version 2:
+    "program_version",
+    "note",
+    "routine_digest",
+    "day",
+    "levels",
+    "full_steps",
+    "current_segment",
+    "routines_file",
+    "host",
+    "updated_at",
+    "segments",
+    "export_version",
 ]
 
 EXPORT_FORMATS = ("json", "csv", "toml")
@@ -67,14 +95,115 @@ def stream_sessions(
         yield SessionRow(*row)
 
 
+@dataclass(frozen=True)
+class ExportedSession:
+    """A session as an export writes it: its row, the columns only an import needs, and its
+    segments, in order."""
+
+    row: SessionRow
+    day: str
+    full_steps: str | None = None
+    routines_file: str = ""
+    host: str = ""
+    updated_at: str | None = None
+    segments: tuple[SegmentRow, ...] = ()
+
+
+def stream_export(
+    connection: sqlite3.Connection, since: date | None = None, limit: int | None = None
+) -> Iterator[ExportedSession]:
+    """The sessions of stream_sessions, newest first, each with its segments (one look-up by
+    the segments' key a session): one session in memory at a time."""
+    query = (
+        f"SELECT {SESSION_COLUMNS}, day, full_steps, routines_file, host, updated_at"
+        f" FROM sessions WHERE {READABLE}"
+    )
+    parameters: list[object] = []
+    if since is not None:
+        query += " AND day >= ?"
+        parameters.append(since.isoformat())
+    query += f" {NEWEST_FIRST}"
+    if limit is not None:
+        query += " LIMIT ?"
+        parameters.append(min(limit, SQLITE_MAX_INTEGER))
+    segments_query = (
+        f"SELECT {SEGMENT_COLUMNS} FROM segments WHERE session_id = ? AND {READABLE_SEGMENT}"
+        " ORDER BY segment_index"
+    )
+    width = SESSION_COLUMNS.count(",") + 1
+    for found in connection.execute(query, parameters):
+        row = SessionRow(*found[:width])
+        day, full_steps, routines_file, host, updated_at = found[width:]
+        segments = connection.execute(segments_query, (row.id,)).fetchall()
+        yield ExportedSession(
+            row,
+            day,
+            full_steps if isinstance(full_steps, str) else None,
+            _text(routines_file),  # columns no rule checks: a hand edit may put anything there
+            _text(host),
+            updated_at if isinstance(updated_at, str) else None,
+            # From a list, of a known length: a tuple built from a generator is grown by
+            # resizing, so it never takes one from CPython's free list of tuples of its size,
+            # while each one freed goes back there: that list filled up to 2,000 tuples.
+            tuple([SegmentRow(*segment) for segment in segments]),
+        )
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def export_record(session: SessionRow | ExportedSession) -> dict[str, Any]:
+    """A session's record: EXPORT_FIELDS, in order. A bare SessionRow (the History screen's
+    rows) has no segments and the day its start was in."""
+    if isinstance(session, SessionRow):
+        session = ExportedSession(session, session.started_at[:10])
+    fields = session.row.export()
+    fields.update(
+        day=session.day,
+        full_steps=_steps(session.full_steps),
+        routines_file=session.routines_file,
+        host=session.host,
+        updated_at=session.updated_at,
+        segments=[_segment_record(segment) for segment in session.segments],
+        export_version=EXPORT_VERSION,
+    )
+    return {key: fields[key] for key in EXPORT_FIELDS}
+
+
+def _steps(text: str | None) -> list[str | int] | None:
+    """The steps done in full, as a list (None when none were recorded or cannot be read)."""
+    if text is None:
+        return None
+    steps = steps_from_json(text)
+    if not steps and text.strip() != "[]":
+        return None
+    return sorted(steps, key=lambda step: (isinstance(step, str), step))
+
+
+def _segment_record(segment: SegmentRow) -> dict[str, Any]:
+    return {
+        "segment_index": segment.segment_index,
+        "kind": segment.kind,
+        "label": segment.label,
+        "exercise": segment.exercise,
+        "position": segment.position,
+        "outcome": segment.outcome,
+        "active_seconds": round(segment.active_seconds, 3),
+        "ended_at": segment.ended_at,
+        "step_index": segment.step_index,
+    }
+
+
 # -- JSON, CSV, TOML --------------------------------------------------------------------------
 
 
-def export(rows: Iterable[SessionRow], fmt: str, out: IO[str]) -> None:
+def export(rows: Iterable[SessionRow | ExportedSession], fmt: str, out: IO[str]) -> None:
     """Write the sessions as JSON (a list of objects), CSV (a header, then a line each) or TOML.
 
     A write a session: each row's dict is built once and its text written before the next
-    row is read. The bytes are those of dumping the whole list at once.
+    row is read. The bytes are those of dumping the whole list at once. CSV, being flat,
+    holds the levels, the steps and the segments as JSON text in their cells.
     """
     writers: dict[str, Callable[[Iterator[dict[str, Any]], IO[str]], None]] = {
         "json": _write_json,
@@ -83,17 +212,44 @@ def export(rows: Iterable[SessionRow], fmt: str, out: IO[str]) -> None:
     }
     if fmt not in writers:
         raise ValueError(f"unknown format {fmt!r}")
-    writers[fmt]((row.export() for row in rows), out)
+    writers[fmt]((export_record(row) for row in rows), out)
 
 
 def _write_json(records: Iterator[dict[str, Any]], out: IO[str]) -> None:
-    # json.dumps(list, indent=2), one element at a time: an element's own lines indented by
-    # two more spaces (JSON strings hold no raw newline, so every "\n" starts a line).
+    # json.dumps(list, indent=2), one element at a time, each one level in.
     separator = "[\n  "
     for record in records:
-        out.write(separator + json.dumps(record, indent=2).replace("\n", "\n  "))
+        out.write(separator + _indented(record, 1))
         separator = ",\n  "
     out.write("[]\n" if separator.startswith("[") else "\n]\n")
+
+
+def _indented(value: object, level: int) -> str:
+    """json.dumps(value, indent=2), `level` levels in. Not json.dumps itself: with an indent it
+    builds its encoder of closures anew at each call, garbage the collector finds only late,
+    which made memory grow with the length of the history (and it is slower)."""
+    if isinstance(value, dict | list) and value:
+        inner = "\n" + "  " * (level + 1)
+        if isinstance(value, dict):
+            items = [f"{_quoted(str(k))}: {_indented(v, level + 1)}" for k, v in value.items()]
+            opening, closing = "{", "}"
+        else:
+            items = [_indented(v, level + 1) for v in value]
+            opening, closing = "[", "]"
+        return opening + inner + ("," + inner).join(items) + "\n" + "  " * level + closing
+    if isinstance(value, str):
+        return _quoted(value)
+    if value is None or isinstance(value, bool):
+        return _CONSTANTS[value]
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return float.__repr__(value)
+    return json.dumps(value)  # an empty list or dict, NaN, infinity: as json writes them
+
+
+_quoted: Callable[[str], str] = json.encoder.encode_basestring_ascii
+_CONSTANTS = {None: "null", True: "true", False: "false"}
 
 
 def _write_csv(records: Iterator[dict[str, Any]], out: IO[str]) -> None:
@@ -103,27 +259,39 @@ def _write_csv(records: Iterator[dict[str, Any]], out: IO[str]) -> None:
     quoting = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(EXPORT_FIELDS)
     for record in records:
-        cells = [record.get(key) for key in EXPORT_FIELDS]
+        cells = [_cell(record.get(key)) for key in EXPORT_FIELDS]
         has_return = any(isinstance(cell, str) and "\r" in cell for cell in cells)
         (quoting if has_return else writer).writerow(cells)
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return value
 
 
 def _write_toml(records: Iterator[dict[str, Any]], out: IO[str]) -> None:
     import tomli_w
 
     # A session never fits tomli_w's 100-column inline table, so the whole list is always an
-    # array of tables: "[[sessions]]" and the row's keys, a blank line between sessions.
-    # TOML has no null: a missing value is left out.
-    separator = "[[sessions]]\n"
+    # array of tables: "[[sessions]]" and the row's keys (its levels a "[sessions.levels]"
+    # table), a blank line between sessions. TOML has no null: a missing value is left out.
+    separator = ""
     for record in records:
-        cleaned = {key: value for key, value in record.items() if value is not None}
-        out.write(separator + tomli_w.dumps(cleaned))
-        separator = "\n[[sessions]]\n"
-    if separator == "[[sessions]]\n":
+        out.write(separator + tomli_w.dumps({"sessions": [_without_nulls(record)]}))
+        separator = "\n"
+    if not separator:
         out.write("sessions = []\n")
 
 
-def export_text(rows: Iterable[SessionRow], fmt: str) -> str:
+def _without_nulls(record: dict[str, Any]) -> dict[str, Any]:
+    cleaned = {key: value for key, value in record.items() if value is not None}
+    if "segments" in cleaned:
+        cleaned["segments"] = [_without_nulls(segment) for segment in cleaned["segments"]]
+    return cleaned
+
+
+def export_text(rows: Iterable[SessionRow | ExportedSession], fmt: str) -> str:
     import io
 
     buffer = io.StringIO()

@@ -9,6 +9,11 @@ OFFSET, a count and a sum all leave out the same rows, and no value that could n
 reaches Python. The JSON columns (`levels`, `full_steps`) need only be text: their content is
 read leniently (see rows.levels_from_json and trend.steps_from_json).
 
+A session in the bin (`deleted_at` set: deleted on the History screen, kept 30 days to be
+restored) is no longer history: READABLE leaves it out of every reader as well, and it is not
+counted as unreadable either. KEPT is that rule alone (report_rows.py, which checks no
+types, keeps to it where the file has the column).
+
 Stdlib only, and nothing slow to import: `backtone status` uses it at every login.
 """
 
@@ -116,16 +121,31 @@ def _all(rules: dict[str, Rule]) -> str:
     return "(" + " AND ".join(rule(column) for column, rule in rules.items()) + ")"
 
 
+# Not in the bin. (Sessions binned are found through the partial index sessions_binned.)
+KEPT = "deleted_at IS NULL"
+BINNED = "deleted_at IS NOT NULL"
+
 # A rule may give NULL (a NULL in a range) as well as 0: both leave the row out. (CASE, not
 # IS NOT 1, which SQLite evaluates at twice the cost.)
-READABLE = _all(SESSION_RULES)
-UNREADABLE = f"CASE WHEN {READABLE} THEN 0 ELSE 1 END"
+WELL_FORMED = _all(SESSION_RULES)
+READABLE = f"({KEPT} AND {WELL_FORMED})"
+UNREADABLE = f"CASE WHEN {BINNED} OR {WELL_FORMED} THEN 0 ELSE 1 END"
+# In the bin and readable, with a deletion time that can be read: what the bin lists.
+READABLE_BINNED = f"({BINNED} AND {_instant('deleted_at')} AND {WELL_FORMED})"
 READABLE_SEGMENT = _all(SEGMENT_RULES)
 
-# Columns migrations 3 and 4 added: a file of an older schema, read where it is not to be
+# Columns migrations 3, 4 and 5 added: a file of an older schema, read where it is not to be
 # migrated, gives them as NULL.
 ADDED_COLUMNS = {
-    "sessions": ("pain_before", "pain_after", "levels", "full_steps", "program_version", "note"),
+    "sessions": (
+        "pain_before",
+        "pain_after",
+        "levels",
+        "full_steps",
+        "program_version",
+        "note",
+        "deleted_at",
+    ),
     "segments": ("step_index",),
 }
 

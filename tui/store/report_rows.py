@@ -5,7 +5,9 @@ the day each programme version was first played).
 Rows come off the cursor one at a time, each with the exercises skipped in it (one indexed
 look-up into its own segments), so what the report keeps is the period's rows and nothing of
 the rest of the history. Files of an older schema, opened read-only, lack the newer columns
-(`program_version`, `note`): they read as NULL.
+(`program_version`, `note`): they read as NULL. Sessions in the bin (deleted on the History
+screen, restorable for 30 days) are left out of every query: they are no longer history (a file
+without the column has no bin).
 """
 
 from __future__ import annotations
@@ -43,16 +45,22 @@ def _optional(columns: frozenset[str], prefix: str = "") -> str:
     return ", ".join(f"{prefix}{name}" if name in columns else "NULL" for name in OPTIONAL_COLUMNS)
 
 
+def _kept(connection: sqlite3.Connection, prefix: str = "") -> str:
+    """The condition that leaves the bin out (readable.KEPT), where the file has one."""
+    return f"{prefix}deleted_at IS NULL" if "deleted_at" in session_columns(connection) else "1"
+
+
 def stream_report_sessions(
     connection: sqlite3.Connection, first: date, last: date
 ) -> Iterator[ReportSession]:
     """Every session whose day is from `first` to `last`, oldest first."""
     optional = _optional(session_columns(connection), "s.")
+    kept = _kept(connection, "s.")
     query = (
         "SELECT s.id, s.routine_id, s.routine_name, s.routine_digest, s.started_at, s.day,"
         " s.status, s.active_seconds, s.segments_done, s.segments_total, s.pain_before,"
         f" s.pain_after, s.levels, {optional}, {_SKIPPED}"
-        " FROM sessions AS s WHERE s.day >= ? AND s.day <= ?"
+        f" FROM sessions AS s WHERE s.day >= ? AND s.day <= ? AND {kept}"
         " ORDER BY julianday(s.started_at), s.id"
     )
     cursor = connection.execute(query, (first.isoformat(), last.isoformat()))
@@ -124,10 +132,11 @@ def played_before(connection: sqlite3.Connection, first: date, last: date) -> di
     at its last session before `first`. One indexed look-up a routine, walked back from its
     newest session: the history before it is never read."""
     version = "program_version" if "program_version" in session_columns(connection) else "NULL"
+    kept = _kept(connection)
     routines = [
         str(routine)
         for (routine,) in connection.execute(
-            "SELECT DISTINCT routine_id FROM sessions WHERE day >= ? AND day <= ?",
+            f"SELECT DISTINCT routine_id FROM sessions WHERE day >= ? AND day <= ? AND {kept}",
             (first.isoformat(), last.isoformat()),
         )
     ]
@@ -135,7 +144,8 @@ def played_before(connection: sqlite3.Connection, first: date, last: date) -> di
     for routine in routines:
         row = connection.execute(
             f"SELECT routine_digest, levels, {version} FROM sessions"
-            " WHERE routine_id = ? AND day < ? ORDER BY julianday(started_at) DESC, id DESC"
+            f" WHERE routine_id = ? AND day < ? AND {kept}"
+            " ORDER BY julianday(started_at) DESC, id DESC"
             " LIMIT 1",
             (routine, first.isoformat()),
         ).fetchone()
@@ -156,11 +166,12 @@ def versions_first_played(
     versions), but one that keeps nothing: a few milliseconds per 10,000 sessions."""
     if "program_version" not in session_columns(connection):
         return {}
+    kept = _kept(connection)
     versions = [
         str(version)
         for (version,) in connection.execute(
             "SELECT DISTINCT program_version FROM sessions WHERE day >= ? AND day <= ?"
-            " AND program_version IS NOT NULL AND program_version != ''",
+            f" AND program_version IS NOT NULL AND program_version != '' AND {kept}",
             (first.isoformat(), last.isoformat()),
         )
     ]
@@ -169,7 +180,7 @@ def versions_first_played(
     marks = ", ".join("?" for _ in versions)
     rows = connection.execute(
         f"SELECT program_version, min(day) FROM sessions WHERE program_version IN ({marks})"
-        " AND day <= ? GROUP BY program_version",
+        f" AND day <= ? AND {kept} GROUP BY program_version",
         (*versions, last.isoformat()),
     )
     return {str(version): date.fromisoformat(str(day)) for version, day in rows}
@@ -177,7 +188,8 @@ def versions_first_played(
 
 def first_day(connection: sqlite3.Connection) -> date | None:
     """The day of the first session ever recorded, or None."""
-    (day,) = connection.execute("SELECT min(day) FROM sessions").fetchone()
+    kept = _kept(connection)
+    (day,) = connection.execute(f"SELECT min(day) FROM sessions WHERE {kept}").fetchone()
     return None if day is None else date.fromisoformat(str(day))
 
 

@@ -92,7 +92,9 @@ class SessionRow:
         return self.segments_done / self.segments_total if self.segments_total else 0.0
 
     def export(self) -> dict[str, Any]:
-        """What `backtone history --format` writes of this session: EXPORT_FIELDS, in order."""
+        """What `backtone history --format` writes of the fields a row holds; the export
+        (export.export_record) adds the rest (the day, the segments...), in EXPORT_FIELDS'
+        order. The first thirteen, in their order, are what exports before version 2 wrote."""
         return {
             "id": self.id,
             "routine_id": self.routine_id,
@@ -107,6 +109,11 @@ class SessionRow:
             "segments_total": self.segments_total,
             "pain_before": self.pain_before,
             "pain_after": self.pain_after,
+            "program_version": self.program_version,
+            "note": self.note,
+            "routine_digest": self.routine_digest,
+            "levels": None if self.levels is None else {str(k): v for k, v in self.levels.items()},
+            "current_segment": self.current_segment,
         }
 
 

@@ -6,19 +6,25 @@ on a small file beside the database: a session left `active` whose lock is free 
 process that is gone, and can be resumed or kept as interrupted. Two processes never take each
 other's sessions.
 
+Deleting is binning: delete() keeps the session, out of every reader, with the instant it was
+deleted; restore() brings it back, binned() lists the bin, and a session binned more than
+BIN_DAYS ago is erased for good (with its segments) when a writable store opens.
+
 Errors: every public method the UI calls (begin, set_pain, set_note, checkpoint, orphans,
-claim, mark_interrupted, get, count, unreadable, sessions, segments, delete, stats, pain_trend,
-recent_pain_rises, past_sessions) raises only HistoryUnavailable, with a message for a person:
-HistoryBusy (a subclass) when the failure may pass (a lock, a full disk, an I/O error),
-HistoryReadOnly for a write asked of a history opened read-only. No sqlite3.Error escapes them.
+claim, mark_interrupted, get, count, unreadable, sessions, segments, delete, restore, binned,
+stats, pain_trend, recent_pain_rises, past_sessions) raises only HistoryUnavailable, with a
+message for a person: HistoryBusy (a subclass) when the failure may pass (a lock, a full disk,
+an I/O error), HistoryReadOnly for a write asked of a history opened read-only. No
+sqlite3.Error escapes them.
 ValueError is kept for a caller's own mistake (a pain of 11).
 
 Damaged rows: a row edited by hand past reading (a day of '2026-01-xx', text in the seconds) is
 left out of every reader, the same rows by each (readable.py); unreadable() counts them.
 
 Read-only: a history that can be read but not written opens read-only (`read_only` is True,
-`warning` says new sessions will not be recorded). It is shown and exported; begin, set_pain
-and delete raise HistoryReadOnly; orphans() is empty and claim, mark_interrupted say False.
+`warning` says new sessions will not be recorded). It is shown and exported; begin, set_pain,
+delete and restore raise HistoryReadOnly; orphans() is empty and claim, mark_interrupted say
+False. A read-only open never empties the bin.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ import os
 import socket
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from tui.core.engine import Event, Session
@@ -46,7 +52,10 @@ from tui.store.errors import guarded
 from tui.store.export import stream_sessions
 from tui.store.locks import SessionLocks
 from tui.store.readable import (
+    BINNED,
+    KEPT,
     READABLE,
+    READABLE_BINNED,
     READABLE_SEGMENT,
     SEGMENT_COLUMNS,
     SESSION_COLUMNS,
@@ -68,6 +77,7 @@ from tui.store.rows import (
 from tui.store.stats import compute_stats
 
 PAIN_SCALE = range(0, 11)
+BIN_DAYS = 30  # a deleted session can be restored for this long, then it is erased
 
 
 def check_pain(value: int | None) -> None:
@@ -118,6 +128,8 @@ class HistoryStore:
             busy_timeout_ms=busy_timeout_ms,
         )
         store.warning = opened.warning
+        if not store.read_only:
+            store._empty_bin()
         return store
 
     @classmethod
@@ -142,8 +154,11 @@ class HistoryStore:
         routines_file: str = "",
         pain_before: int | None = None,
         levels: Mapping[int, float] | None = None,
+        program_version: str | None = None,
     ) -> int:
-        """Record a new active session; returns its id (locked to this process)."""
+        """Record a new active session; returns its id (locked to this process).
+
+        `program_version` is the routine file's [program] version it plays (None: none)."""
         check_pain(pain_before)
         self._refuse_if_read_only("record the session")
         now = self.now()
@@ -157,8 +172,8 @@ class HistoryStore:
                 cursor = self.connection.execute(
                     "INSERT INTO sessions (routine_id, routine_name, routine_digest, routines_file,"
                     " started_at, day, status, planned_seconds, segments_total, host, pid,"
-                    " updated_at, pain_before, levels, full_steps)"
-                    " VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, '[]')",
+                    " updated_at, pain_before, levels, full_steps, program_version)"
+                    " VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, '[]', ?)",
                     (
                         plan.routine.id,
                         plan.routine.name,
@@ -173,6 +188,7 @@ class HistoryStore:
                         stamp,
                         pain_before,
                         stored_levels,
+                        program_version,
                     ),
                 )
                 session_id = cursor.lastrowid
@@ -296,8 +312,9 @@ class HistoryStore:
         return [row for row in gone if row.id not in unrecorded]
 
     def _status(self, session_id: int) -> str | None:
+        """The session's stored status; None if there is none, or it is in the bin."""
         row = self.connection.execute(
-            "SELECT status FROM sessions WHERE id = ?", (session_id,)
+            f"SELECT status FROM sessions WHERE id = ? AND {KEPT}", (session_id,)
         ).fetchone()
         return str(row[0]) if row else None
 
@@ -377,10 +394,13 @@ class HistoryStore:
         )
         return [SegmentRow(*row) for row in rows]
 
+    # -- the bin -----------------------------------------------------------------------------
+
     @guarded("delete the session")
     def delete(self, session_id: int) -> bool:
-        """Delete a session and its segments. False, deleting nothing, while another process
-        is playing it: that process would go on writing checkpoints to a row that is gone."""
+        """Move a session, with its segments, into the bin: out of every reader, restorable
+        for BIN_DAYS. False, binning nothing, while another process is playing it: its
+        checkpoints would go on filling a session the person was told is gone."""
         self._refuse_if_read_only("delete the session")
         live_elsewhere = (
             self._status(session_id) == SessionStatus.ACTIVE
@@ -389,9 +409,45 @@ class HistoryStore:
         )
         if live_elsewhere:
             return False
+        stamp = self.now().isoformat(timespec="seconds")
         with transaction(self.connection):
-            self.connection.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+            self.connection.execute(
+                f"UPDATE sessions SET deleted_at = ? WHERE id = ? AND {KEPT}", (stamp, session_id)
+            )
         return True
+
+    @guarded("restore the session")
+    def restore(self, session_id: int) -> bool:
+        """Bring a session back from the bin, as it was; False if it is not in the bin."""
+        self._refuse_if_read_only("restore the session")
+        with transaction(self.connection):
+            cursor = self.connection.execute(
+                f"UPDATE sessions SET deleted_at = NULL WHERE id = ? AND {BINNED}", (session_id,)
+            )
+        return cursor.rowcount > 0
+
+    @guarded("read the bin")
+    def binned(self) -> list[SessionRow]:
+        """The sessions in the bin, the last deleted first."""
+        rows = self.connection.execute(
+            f"SELECT {SESSION_COLUMNS} FROM sessions WHERE {READABLE_BINNED}"
+            " ORDER BY julianday(deleted_at) DESC, id DESC"
+        )
+        return [SessionRow(*row) for row in rows]
+
+    def _empty_bin(self) -> None:
+        """Erase the sessions binned more than BIN_DAYS ago. Only looked for at first (the
+        partial index holds the bin alone), so that an open writes nothing when there are
+        none; a failure (a lock) leaves them for the next open."""
+        cutoff = (self.now() - timedelta(days=BIN_DAYS)).isoformat(timespec="seconds")
+        expired = f"{BINNED} AND julianday(deleted_at) < julianday(?)"
+        with contextlib.suppress(sqlite3.Error):
+            found = self.connection.execute(
+                f"SELECT EXISTS (SELECT 1 FROM sessions WHERE {expired})", (cutoff,)
+            ).fetchone()[0]
+            if found:
+                with transaction(self.connection):
+                    self.connection.execute(f"DELETE FROM sessions WHERE {expired}", (cutoff,))
 
     @guarded("read the history")
     def stats(self, today: date | None = None, days: int = 28) -> Stats:
