@@ -1,4 +1,5 @@
-"""Pilot tests of the pain check-in: every key and click, at 80×24 and 40×12."""
+"""Pilot tests of the pain check-in and the note after it: every key and click, at 80×24 and
+40×12."""
 
 from __future__ import annotations
 
@@ -10,12 +11,24 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.events import Key
+from textual.events import Key, Paste
 from textual.screen import Screen
-from textual.widgets import Button, Digits, Label
+from textual.widgets import Button, Digits, Input, Label
 
 from tui import paths
-from tui.ui.screens.checkin import PICK_FIRST, CheckInScreen, PainCell
+from tui.ui.screens.checkin import (
+    NOTE_CAPTION,
+    NOTE_COUNT_FROM,
+    NOTE_FULL,
+    NOTE_LENGTH,
+    NOTE_QUESTION,
+    NOTE_SAVES,
+    NOTE_SKIPS,
+    PICK_FIRST,
+    CheckInScreen,
+    NoteScreen,
+    PainCell,
+)
 from tui.ui.widgets.ascii_digits import AsciiDigits
 
 NOTHING = object()  # the screen has not been dismissed yet
@@ -262,3 +275,187 @@ async def test_any_sequence_of_keys_follows_the_rule(keys: list[str]) -> None:
         assert app.checkin.choice == expected_choice(keys)
         await pilot.press("enter")
         assert app.result == expected_choice(keys)
+
+
+# -- the note after "And now?" ----------------------------------------------------------------
+
+
+class NoteHost(App[None]):
+    """The note over a screen that records every key reaching it, as the summary would."""
+
+    CSS_PATH = str(paths.stylesheet_path())
+    VERTICAL_BREAKPOINTS = [(0, "-tiny"), (10, "-short"), (20, "-compact"), (24, "-tall")]
+    BINDINGS = [Binding("q", "quit_asked", "Quit"), Binding("question_mark", "help_asked")]
+
+    def __init__(self, ascii_only: bool = False) -> None:
+        super().__init__()
+        self.ascii_only = ascii_only
+        self.result: object = NOTHING
+        self.below = Below()
+        self.app_actions: list[str] = []
+        self.set_class(ascii_only, "-ascii")
+
+    def on_mount(self) -> None:
+        self.push_screen(self.below)
+        self.push_screen(NoteScreen(ascii_only=self.ascii_only), self._answered)
+
+    def _answered(self, value: str | None) -> None:
+        self.result = value
+
+    def action_quit_asked(self) -> None:
+        self.app_actions.append("quit")
+
+    def action_help_asked(self) -> None:
+        self.app_actions.append("help")
+
+    @property
+    def note(self) -> NoteScreen:
+        screen = self.screen
+        assert isinstance(screen, NoteScreen)
+        return screen
+
+    def typed(self) -> str:
+        return self.note.query_one("#note-input", Input).value
+
+    def hint(self) -> str:
+        return text_of(self.note.query_one("#note-hint"))
+
+
+async def test_the_note_is_stored_as_typed_with_its_brackets() -> None:
+    app = NoteHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert text_of(app.note.query_one("#note-question")) == NOTE_QUESTION
+        assert text_of(app.note.query_one("#note-caption")) == NOTE_CAPTION
+        assert app.hint() == NOTE_SKIPS
+        assert app.note.query_one("#note-save", Button).disabled
+        await pilot.press(*"[bold]Easier[/] ", "space")
+        assert app.hint() == NOTE_SAVES
+        assert not app.note.query_one("#note-save", Button).disabled
+        await pilot.press("enter")
+        assert app.result == "[bold]Easier[/]"  # the spaces around it go, nothing else
+        assert app.screen is app.below and app.below.keys == []
+
+
+@pytest.mark.parametrize("keys", [["enter"], ["space", "space", "enter"], [*"stiff", "escape"]])
+async def test_enter_on_an_empty_line_or_escape_skips(keys: list[str]) -> None:
+    app = NoteHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*keys)
+        assert app.result is None
+        assert app.screen is app.below and app.below.keys == []
+
+
+async def test_keys_that_mean_something_elsewhere_are_letters_here() -> None:
+    app = NoteHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q", "question_mark", "h", "s", "n", "space", "b", "tab")
+        assert app.typed() == "q?hsn b"
+        assert app.app_actions == [] and app.below.keys == []
+        await pilot.press("left", "left", "backspace", "home", "delete", "end", "x")
+        assert app.typed() == "?hs bx"
+        await pilot.press("enter")
+        assert app.result == "?hs bx"
+
+
+async def test_a_burst_is_taken_in_the_order_typed() -> None:
+    """Enter and Backspace act where they were typed, not after the letters of the same
+    burst (Textual's Input runs them as bindings once the key has bubbled up); a key after
+    the Enter is for the screen below, not the note."""
+    app = NoteHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key, character in [*((c, c) for c in "sorw"), ("backspace", "\x7f"), ("e", "e")]:
+            app.post_message(Key(key, character))
+        app.post_message(Key("enter", "\r"))
+        app.post_message(Key("x", "x"))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.result == "sore"
+        assert app.screen is app.below
+        assert app.below.keys == ["x"]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_mouse_saves_and_skips(size: tuple[int, int]) -> None:
+    app = NoteHost()
+    async with app.run_test(size=size) as pilot:
+        assert await pilot.click("#note-save")  # disabled while there is nothing to save
+        assert app.result is NOTHING
+        await pilot.press(*"ok")
+        assert await pilot.click("#note-save")
+        await pilot.pause()
+        assert app.result == "ok"
+    app = NoteHost()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press(*"ok")
+        assert await pilot.click("#note-skip")
+        await pilot.pause()
+        assert app.result is None
+
+
+async def test_the_limit_is_said_and_a_paste_is_cut_there() -> None:
+    app = NoteHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        field = app.note.query_one("#note-input", Input)
+        field.post_message(Paste("a" * (NOTE_COUNT_FROM - 1)))
+        await pilot.press("b")
+        assert app.hint() == f"{NOTE_SAVES} {NOTE_COUNT_FROM} of {NOTE_LENGTH} characters."
+        field.post_message(Paste("c" * NOTE_LENGTH))
+        await pilot.pause()
+        assert len(app.typed()) == NOTE_LENGTH
+        assert app.hint() == NOTE_FULL
+        await pilot.press("d")  # refused, and still said
+        assert app.typed().endswith("c") and app.hint() == NOTE_FULL
+        await pilot.press("backspace")
+        assert app.hint().startswith(NOTE_SAVES)
+        await pilot.press("enter")
+        assert app.result == "a" * (NOTE_COUNT_FROM - 1) + "b" + "c" * (
+            NOTE_LENGTH - NOTE_COUNT_FROM - 1
+        )
+
+
+async def test_a_pasted_paragraph_is_one_line_without_control_characters() -> None:
+    app = NoteHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        pasted = "first\r\nsecond\tthird\x1b[2J\x00 \u202efourth\u200b"
+        app.note.query_one("#note-input", Input).post_message(Paste(pasted))
+        await pilot.pause()
+        assert app.typed() == "first second third[2J fourth"
+        await pilot.press("enter")
+        assert app.result == "first second third[2J fourth"
+
+
+async def test_a_quit_keeps_every_key_already_on_its_way() -> None:
+    app = NoteHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        note = app.note
+        for char in "sore":
+            app.post_message(Key(char, char))
+        assert await note.settled_note() == "sore"
+        assert app.result is NOTHING  # still open: the app decides what a quit does
+
+
+@pytest.mark.parametrize("ascii_only", [False, True])
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_note_fits(size: tuple[int, int], ascii_only: bool) -> None:
+    app = NoteHost(ascii_only=ascii_only)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press(*"stiff on the left side, easier than on Monday")
+        await pilot.pause()
+        width, height = size
+        ids = ["note-question", "note-caption", "note-input", "note-hint", "note-save"]
+        for widget_id in [*ids, "note-skip"]:
+            region = app.note.query_one(f"#{widget_id}").region
+            assert region.width > 0 and region.height > 0, widget_id
+            assert region.right <= width and region.bottom <= height, widget_id
+        assert app.note.query_one("#note-caption").region.width >= len(NOTE_CAPTION)
+        assert app.note.query_one("#note-input").region.width >= 30
+        box = app.note.query_one("#note-box")
+        assert box.styles.border_top[0] == ("ascii" if ascii_only else "thick")
+        if ascii_only:
+            shown = app.export_screenshot()
+            assert [char for char in "━┃┏┓┗┛╭╮╰╯│─⏎←→–▊▎▔▁·" if char in shown] == []

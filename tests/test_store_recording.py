@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -34,8 +34,11 @@ from tui.store.recorder import (
     KEPT,
     RECORDING_BUSY_TIMEOUT_MS,
     Recorder,
+    note_line,
+    resume_session,
+    start_recording,
 )
-from tui.store.rows import HistoryBusy, HistoryUnavailable
+from tui.store.rows import NOTE_MAX_CHARACTERS, HistoryBusy, HistoryUnavailable
 from tui.store.sessions import HistoryStore
 
 
@@ -347,6 +350,103 @@ def test_pain_after_that_cannot_be_written_is_a_warning(world: World) -> None:
     store.path = store.path.with_name("gone") / DB_NAME  # the data dir went away, say
     warning = playing.recorder.set_pain_after(3)
     assert warning is not None and warning.startswith("How your back feels now was not recorded")
+
+
+def in_a_thread(write: Callable[[], str | None]) -> str | None:
+    """As the UI runs the check-in's and the note's writes: in a worker thread."""
+    result: list[str | None] = []
+    worker = threading.Thread(target=lambda: result.append(write()))
+    worker.start()
+    worker.join(timeout=30)
+    assert result, "the write raised in its thread"
+    return result[0]
+
+
+def test_the_note_is_recorded_from_a_worker_thread(world: World) -> None:
+    store = world.open()
+    playing = Playing(world, store)
+    playing.apply(playing.session.stop())
+    assert in_a_thread(lambda: playing.recorder.set_note("  Easier [bold]today[/]  ")) is None
+    row = store.get(playing.recorder.session_id)
+    assert row is not None and row.note == "Easier [bold]today[/]"
+    assert in_a_thread(lambda: playing.recorder.set_note("   ")) is None  # blank: no note
+    row = store.get(playing.recorder.session_id)
+    assert row is not None and row.note is None
+
+
+def test_control_characters_are_taken_out_of_a_note_not_refused(world: World) -> None:
+    store = world.open()
+    playing = Playing(world, store)
+    assert playing.recorder.set_note("tight\thips\x1b[31m\x07\r\nred\u202e\u200b") is None
+    row = store.get(playing.recorder.session_id)
+    assert row is not None and row.note == "tight hips[31m  red"
+    assert note_line("a\u00a0b\u2028c") == "a b c"
+
+
+def test_a_note_over_the_store_s_limit_is_the_caller_s_mistake(world: World) -> None:
+    store = world.open()
+    playing = Playing(world, store)
+    with pytest.raises(ValueError):
+        playing.recorder.set_note("x" * (NOTE_MAX_CHARACTERS + 1))
+
+
+def test_a_history_that_cannot_take_the_check_in_or_the_note_says_why_once(
+    world: World,
+) -> None:
+    store = world.open()
+    playing = Playing(world, store)
+    store.path = store.path.with_name("gone") / DB_NAME  # the data dir went away, say
+    pain = playing.recorder.set_pain_after(3)
+    note = playing.recorder.set_note("fine")
+    assert pain is not None and pain.startswith("How your back feels now was not recorded: ")
+    assert note == "Your note was not recorded either."
+
+
+def test_a_note_that_fails_alone_names_the_reason(world: World) -> None:
+    store = world.open()
+    playing = Playing(world, store)
+    assert playing.recorder.set_pain_after(3) is None
+    real = store.path
+    store.path = real.with_name("gone") / DB_NAME
+    warning = playing.recorder.set_note("fine")
+    assert warning is not None and warning.startswith("Your note was not recorded: ")
+    assert warning != "Your note was not recorded either."
+
+
+def test_after_recording_stopped_the_check_in_and_the_note_do_not_repeat_why(
+    world: World,
+) -> None:
+    store = world.open()
+    playing = Playing(world, store)
+    store.path = store.path.with_name("gone") / DB_NAME
+    stopped = finish_in_a_thread(playing.recorder, playing.session, playing.session.stop())
+    assert stopped is not None and stopped.startswith("History stopped recording")
+    assert playing.recorder.set_pain_after(2) == "How your back feels now was not recorded either."
+    assert playing.recorder.set_note("ok") == "Your note was not recorded either."
+
+
+@pytest.mark.parametrize("version", ["2.1", None])
+def test_the_programme_version_is_passed_to_the_new_row(world: World, version: str | None) -> None:
+    store = world.open()
+    session = world.session(SHORT)
+    recorder = start_recording(store, session, "routines.toml", program_version=version)
+    row = store.get(recorder.session_id)
+    assert row is not None and row.program_version == version
+
+
+def test_a_resumed_session_keeps_its_programme_version(world: World) -> None:
+    store = world.open()
+    session = world.session(SHORT)
+    recorder = start_recording(store, session, program_version="1")
+    recorder.record(session, session.start())
+    store.close()  # the process is gone, the session left active
+    again = world.open()
+    (row,) = again.orphans()
+    assert again.claim(row.id)
+    _session, resumed = resume_session(again, row, SHORT, world.clock)
+    assert resumed.session_id == row.id
+    stored = again.get(row.id)
+    assert stored is not None and stored.program_version == "1"
 
 
 # -- whatever fails when, the record ends up whole ---------------------------------------------

@@ -1,5 +1,6 @@
 """The summary: what a person did (exercises, reps), what was skipped, the pain line and its
-warning, the streak and week; names from the routine file shown as text."""
+warning, the note after the session, the streak and week; names from the routine file and the
+person's note shown as text."""
 
 from __future__ import annotations
 
@@ -146,6 +147,16 @@ def test_one_check_in_alone_is_shown_for_what_it_is() -> None:
     assert "2 before the session" in shown(screen)
 
 
+def test_the_note_once_given_is_shown_as_written() -> None:
+    screen = SummaryScreen(played(routine()))
+    assert "Your note" not in shown(screen)
+    screen.pain = (4, 3)
+    screen.note = "[bold]Easier[/] than [red]Monday"
+    text = shown(screen)
+    assert "Your note [bold]Easier[/] than [red]Monday" in text
+    assert text.index("Back pain") < text.index("Your note")
+
+
 MARKUP = st.text(alphabet=st.sampled_from("[]/=ab#@:\\"), min_size=1, max_size=16)
 
 
@@ -187,6 +198,7 @@ async def test_figures_given_before_the_screen_is_built_are_shown() -> None:
     screen = SummaryScreen(played(routine()))
     screen.stats = Stats(0, 0.2, 1, ((date.today(), 0.2),))
     screen.pain = (5, 4)
+    screen.note = "stiff [/]"
 
     class Host(App[None]):
         CSS_PATH = str(paths.stylesheet_path())
@@ -198,4 +210,5 @@ async def test_figures_given_before_the_screen_is_built_are_shown() -> None:
         await pilot.pause()
         text = " ".join(text_of(screen.query_one("#summary-text")).split())
         assert "5 → 4" in text
+        assert "Your note stiff [/]" in text
         assert "This week under a minute in 1 session" in text

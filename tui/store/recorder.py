@@ -14,6 +14,11 @@ The final write, when the session ends, belongs in a worker thread: `finish()` o
 connection (sqlite3 connections serve only the thread that made them) and waits the normal
 5 s for a lock. It writes every event still waiting, so even after recording stopped, the
 session's record is whole again if the disk has room by then.
+
+The check-in after the session and the note after it are written the same way, each from a
+worker thread on a connection of its own. A history that cannot take them says so once: the
+reason is named the first time, and a later write that fails for the same reason only says
+what was not recorded.
 """
 
 from __future__ import annotations
@@ -21,13 +26,14 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
+from typing import Literal
 
 from tui.core.engine import Event, Outcome, Session, SessionEnded
 from tui.core.plan import Plan
 from tui.store.checkpoint import Stamped, worth_writing, write_checkpoint
 from tui.store.database import connect, transaction
 from tui.store.errors import unavailable
-from tui.store.rows import HistoryUnavailable, SessionRow
+from tui.store.rows import HistoryUnavailable, SessionRow, clean_note
 from tui.store.sessions import HistoryStore, check_pain
 
 RECORDING_BUSY_TIMEOUT_MS = 50
@@ -57,6 +63,7 @@ class Recorder:
         self.problem: str | None = None  # why the last write failed, while it is retried
         self._failures = 0
         self._failing_since: float | None = None
+        self._told: set[str] = set()  # the reasons a warning has named already
 
     @property
     def failed(self) -> bool:
@@ -111,6 +118,7 @@ class Recorder:
             return self._give_up(unavailable(error, "record the session", self.store.path))
         self._written()
         self.failure = None  # every event is in: the record is whole after all
+        self._told.clear()  # a failure after this one is news again
         self.store.locks.clear_unrecorded(self.session_id)
         if ended:
             self.store.locks.release(self.session_id)
@@ -120,21 +128,40 @@ class Recorder:
         """Record the "And now?" check-in, from a worker thread like finish(). Returns a
         warning if it could not be written."""
         check_pain(pain)
+        return self._update("pain_after", pain, "How your back feels now", "record the check-in")
+
+    def set_note(self, text: str | None) -> str | None:
+        """Record the person's note after the session (None or blank: no note), from a worker
+        thread like set_pain_after. Control characters are taken out (a line break or a tab
+        becomes a space), so what was typed or pasted is never refused for them; a note over
+        NOTE_MAX_CHARACTERS is a caller's mistake (ValueError), like a pain of 11. Returns a
+        warning if it could not be written."""
+        note = clean_note(None if text is None else note_line(text))
+        return self._update("note", note, "Your note", "record the note")
+
+    # -- inside ------------------------------------------------------------------------------
+
+    def _update(
+        self, column: Literal["pain_after", "note"], value: object, what: str, doing: str
+    ) -> str | None:
+        """One column of this session's row, on a connection of this thread's own."""
         try:
             connection = connect(self.store.path)
             try:
                 with transaction(connection):
                     connection.execute(
-                        "UPDATE sessions SET pain_after = ? WHERE id = ?", (pain, self.session_id)
+                        f"UPDATE sessions SET {column} = ? WHERE id = ?", (value, self.session_id)
                     )
             finally:
                 connection.close()
         except sqlite3.Error as error:
-            failure = unavailable(error, "record the check-in", self.store.path)
-            return f"How your back feels now was not recorded: {failure.reason}."
+            reason = unavailable(error, doing, self.store.path).reason
+            if reason in self._told:
+                return f"{what} was not recorded either."
+            self._told.add(reason)
+            return f"{what} was not recorded: {reason}."
+        self._told.clear()
         return None
-
-    # -- inside ------------------------------------------------------------------------------
 
     def _keep(self, events: Sequence[Event]) -> None:
         stamp = self.store.now().isoformat(timespec="seconds")
@@ -168,6 +195,7 @@ class Recorder:
 
     def _give_up(self, error: HistoryUnavailable) -> str:
         self.problem = error.reason
+        self._told.add(error.reason)
         self.failure = f"History stopped recording this session: {error.reason}."
         self.store.locks.mark_unrecorded(self.session_id)
         return self.failure
@@ -179,8 +207,22 @@ def start_recording(
     routines_file: str = "",
     pain_before: int | None = None,
     levels: dict[int, float] | None = None,
+    program_version: str | None = None,
 ) -> Recorder:
-    return Recorder(store, store.begin(session.plan, routines_file, pain_before, levels))
+    """Record a new session; `program_version` is the routine file's [program] version (None
+    for a file without one). A resumed session keeps the version it began with: see
+    resume_session."""
+    session_id = store.begin(
+        session.plan, routines_file, pain_before, levels, program_version=program_version
+    )
+    return Recorder(store, session_id)
+
+
+def note_line(text: str) -> str:
+    """A note as one line of plain text: what a person typed or pasted, with every character
+    a terminal would not print taken out (control characters, direction overrides, zero-width
+    marks), except that a tab, a line break or an unusual space becomes a plain space."""
+    return "".join(char if char.isprintable() else " " if char.isspace() else "" for char in text)
 
 
 def resume_session(

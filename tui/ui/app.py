@@ -5,8 +5,10 @@ everything that decides lives below the UI."""
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -33,6 +35,7 @@ from tui.ui.routine_file import RoutineFileApp
 if TYPE_CHECKING:
     from tui.store.recorder import Recorder
     from tui.store.sessions import HistoryStore
+    from tui.ui.screens.checkin import NoteScreen
     from tui.ui.screens.session_summary import SummaryScreen
 
 
@@ -40,6 +43,7 @@ T = TypeVar("T")
 
 HELD_KEY_CHECK = 0.01  # seconds between looks at a screen being built, while keys wait
 HELD_KEY_LIMIT = 2.0  # a screen not built by then gets its keys all the same
+KEYS_SENT = 64  # keys remembered on their way through a screen: more than a burst holds
 HISTORY_OPEN_DELAY = 0.15  # seconds after start-up: the first frame goes out first
 BEFORE_QUESTION = "How is your back right now?"
 AFTER_QUESTION = "And now?"
@@ -100,37 +104,75 @@ class BacktoneApp(RoutineFileApp):
         self.history_problem: str | None = None
         self._history_tried = False
         self._pain_before: int | None = None  # the check-in before the session playing
-        self._held_keys: list[events.Key] = []  # keys that came while a screen was being built
+        # Keys waiting for the screen on top (see on_event), by the order they were typed in.
+        self._held_keys: list[tuple[int, events.Key]] = []
         self._held_since = 0.0
+        self._key_order = 0  # keys typed so far
+        # The last keys sent to a screen: their order, and which screen.
+        self._keys_sent: deque[tuple[events.Key, int, Screen[object]]] = deque(maxlen=KEYS_SENT)
         self._pending_writes: set[asyncio.Future[str | None]] = set()
+        self._open_note: tuple[NoteScreen, Recorder] | None = None  # the note being typed
 
     # -- keys at a screen change -------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
-        """Keys wait while the screen on top is being built, then go to it in order.
+        """Keys go to the screen on top once it is built, in the order they were typed.
 
         Keys come in bursts (a paste, a fast typist, a phone's SSH client, `tmux send-keys 5
-        Enter q`): the key after the one that closed a screen was run against the bindings of
-        the next screen before it was composed, and its actions found no widgets."""
-        if isinstance(event, events.Key) and (self._held_keys or not self.screen.is_mounted):
-            self._held_keys.append(event)
-            if len(self._held_keys) == 1:
-                self._held_since = time.monotonic()
-                self.set_timer(HELD_KEY_CHECK, self._replay_held_keys)
-            return
+        Enter q`): every key of a burst may be sent to the screen on top before the first of
+        them is handled. A key comes back up here for the bindings after the screen and its
+        focused widget had it; when one of those keys closed the screen, the keys after it
+        come back from a screen that is gone. They, and every key that comes while the next
+        screen is being built, wait for it and then go to it as if just typed: to its focused
+        widget first (the note's input), then its bindings."""
+        if isinstance(event, events.Key):
+            if not self.screen_stack:
+                return  # the app is closing: no screen is left to take the key
+            if self._hold_key(event):
+                return
         await super().on_event(event)
 
-    def _replay_held_keys(self) -> None:
+    def _hold_key(self, key: events.Key) -> bool:
+        """Whether the key waits for the screen on top (see on_event)."""
+        if key.is_forwarded:
+            sent = next(((o, s) for k, o, s in self._keys_sent if k is key), None)
+            if sent is None or sent[1] is self.screen:
+                return False  # back from the screen it was sent to: that screen's bindings
+            self._hold(sent[0], events.Key(key.key, key.character))
+            return True
+        self._key_order += 1
+        if self._held_keys or not self.screen.is_mounted:
+            self._hold(self._key_order, key)
+            return True
+        self._keys_sent.append((key, self._key_order, self.screen))
+        return False
+
+    def _hold(self, order: int, key: events.Key) -> None:
+        bisect.insort(self._held_keys, (order, key), key=lambda held: held[0])
+        if len(self._held_keys) == 1:
+            self._held_since = time.monotonic()
+            self.set_timer(HELD_KEY_CHECK, self._replay_held_keys)
+
+    async def _replay_held_keys(self) -> None:
         # A timer, not the next refresh: an idle app may not refresh, and the keys would wait
         # for ever. A screen that is still not built after HELD_KEY_LIMIT gets them anyway.
         waited = time.monotonic() - self._held_since
+        if not self.screen_stack:
+            self._held_keys.clear()  # the app is closing
+            return
         if not self.screen.is_mounted and waited < HELD_KEY_LIMIT:
             self.set_timer(HELD_KEY_CHECK, self._replay_held_keys)
             return
         held, self._held_keys = self._held_keys, []
-        for key in held:
-            # A new event: the held one was marked as forwarded on its first way through.
-            self.post_message(events.Key(key.key, key.character))
+        for order, old in held:
+            # Sent at once, as App.on_event sends a key, not posted again: a key of the same
+            # burst still coming back from the old screen must not overtake these. A new
+            # event: the held one was marked as forwarded on its first way through.
+            key = events.Key(old.key, old.character)
+            if not self.screen_stack or await self._check_bindings(key.key, priority=True):
+                continue
+            self._keys_sent.append((key, order, self.screen))
+            (self.focused or self.screen)._forward_event(key)
 
     def get_driver_class(self) -> type[Driver]:
         # Textual's input parser dies on some malformed sequences: see ui/input_guard.py.
@@ -272,6 +314,9 @@ class BacktoneApp(RoutineFileApp):
         if self._session_screen() is not None:
             return
         self._ensure_history()
+        # The version of the file the routine was chosen from, before the check-in's wait.
+        program = self.book.program if self.book is not None else None
+        program_version = (program.version or None) if program is not None else None
         pain_before = await self._check_in(BEFORE_QUESTION, f"Before: {routine.name}")
         self._pain_before = pain_before
         levels = self._levels(routine)
@@ -285,6 +330,7 @@ class BacktoneApp(RoutineFileApp):
                     str(self.routines_path),
                     pain_before=pain_before,
                     levels=levels or None,
+                    program_version=program_version,
                 )
             except HistoryUnavailable as error:
                 self.notify(
@@ -368,9 +414,9 @@ class BacktoneApp(RoutineFileApp):
         self, summary: SummaryScreen, recorder: Recorder | None, pain_before: int | None
     ) -> None:
         """The final write (off the UI thread, on a connection of its own), the week's
-        figures on the summary, then "And now?" over it."""
+        figures on the summary, then "And now?" over it, and the note after that."""
         from tui.store.rows import HistoryUnavailable
-        from tui.ui.screens.checkin import CheckInScreen
+        from tui.ui.screens.checkin import CheckInScreen, NoteScreen
 
         if recorder is not None:
             await self._write(recorder.finish, summary.session)
@@ -383,14 +429,38 @@ class BacktoneApp(RoutineFileApp):
         routine = summary.session.plan.routine
 
         def answered(pain_after: int | None) -> None:
-            # Called as the check-in closes, before any key that came after Enter: a `q` in
-            # the same burst quits only once this answer is written.
+            # Called as the check-in closes, before any key that came after Enter: those keys
+            # wait for the note, which is on top by then (a `q` is typed into it).
             summary.pain = (pain_before, pain_after)
-            if pain_after is not None and recorder is not None:
-                self._write(recorder.set_pain_after, pain_after)
+            # Skipped, the whole check-in is; a session not recorded has nowhere to keep a note.
+            if pain_after is None or recorder is None:
+                return
+            self._write(recorder.set_pain_after, pain_after)
+            note = NoteScreen(ascii_only=self.ascii_only)
+            self._open_note = (note, recorder)
+
+            def noted(text: str | None) -> None:
+                if self._open_note is None or self._open_note[0] is not note:
+                    return  # kept already, by a quit
+                self._open_note = None
+                summary.note = text
+                if text is not None:
+                    self._write(recorder.set_note, text)
+
+            self.push_screen(note, noted)
 
         screen = CheckInScreen(AFTER_QUESTION, f"After: {routine.name}", ascii_only=self.ascii_only)
         self.push_screen(screen, answered)
+
+    async def _keep_open_note(self) -> None:
+        """At a quit with the note open: what is typed so far is kept, as Enter would."""
+        if self._open_note is None:
+            return
+        note, recorder = self._open_note
+        self._open_note = None
+        text = await note.settled_note()
+        if text is not None:
+            self._write(recorder.set_note, text)
 
     def _write(self, write: Callable[[T], str | None], value: T) -> asyncio.Future[str | None]:
         """Run one of the recorder's writes in a thread; the app does not quit before it
@@ -400,8 +470,12 @@ class BacktoneApp(RoutineFileApp):
 
         def done(future: asyncio.Future[str | None]) -> None:
             self._pending_writes.discard(future)
-            if not future.cancelled() and future.exception() is None and future.result():
-                self.notify(str(future.result()), severity="warning", timeout=12, markup=False)
+            if future.cancelled():
+                return
+            error = future.exception()
+            warning = f"History could not record this: {error}" if error else future.result()
+            if warning:
+                self.notify(str(warning), severity="warning", timeout=12, markup=False)
 
         future.add_done_callback(done)
         return future
@@ -453,15 +527,17 @@ class BacktoneApp(RoutineFileApp):
         for screen in self.screen_stack:
             if isinstance(screen, SessionScreen):
                 screen.stop_quietly()
+        await self._keep_open_note()
         if self._pending_writes:
             await asyncio.gather(*self._pending_writes, return_exceptions=True)
         self.exit(return_code=1 if self.problem is not None else 0)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        from tui.ui.screens.checkin import CheckInScreen
+        from tui.ui.screens.checkin import CheckInScreen, NoteScreen
 
-        # The check-in is answered first: Ctrl+P there would open the palette over it.
-        return not (action == "command_palette" and isinstance(self.screen, CheckInScreen))
+        # The check-in (and its note) is answered first: Ctrl+P would open the palette over it.
+        checking_in = isinstance(self.screen, CheckInScreen | NoteScreen)
+        return not (action == "command_palette" and checking_in)
 
     def action_help(self) -> None:
         from tui.ui.screens.help import HelpScreen

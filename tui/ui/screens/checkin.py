@@ -4,21 +4,30 @@ Physiotherapists use this scale to follow back pain; backtone asks it before a s
 again over the summary ("And now?"), so that the History can show whether practice helps.
 Nothing is pre-selected (no answer is suggested), a stray key can be corrected before Enter,
 and the screen is modal: no key meant for it reaches the screen below.
+
+After "And now?" comes the note (NoteScreen): "Anything you noticed?", one line, skipped with
+Enter or Esc. Keys typed in the same burst as the Enter of "And now?" are the note's: the app
+holds them while the note is being built, and they arrive in the input in order.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.events import Click
+from textual.dom import NoScreen
+from textual.events import Click, Key, Paste
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Digits, Label, Static
+from textual.widgets import Button, Digits, Input, Label, Static
 
+from tui.store.recorder import note_line
 from tui.ui.breakpoints import settle_breakpoints
 from tui.ui.widgets.ascii_digits import AsciiDigits
 
@@ -163,3 +172,229 @@ class CheckInScreen(ModalScreen[int | None]):
     def _skip_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.action_skip()
+
+
+# -- the note after "And now?" ----------------------------------------------------------------
+
+NOTE_LENGTH = 200  # characters: one line, read back on the session detail and the report
+NOTE_QUESTION = "Anything you noticed?"
+NOTE_CAPTION = "One line, or Enter to skip."
+NOTE_PLACEHOLDER = "For example: stiff on the left, easier than last week"
+NOTE_SKIPS = "Enter or Esc skips."
+NOTE_SAVES = "Enter saves, Esc skips."
+NOTE_FULL = f"That is the limit: {NOTE_LENGTH} characters. Enter saves it."
+NOTE_COUNT_FROM = NOTE_LENGTH - 40  # from here on the hint counts the characters
+NOTE_SETTLE_LIMIT = 1.0  # seconds a quit waits for keys already sent to the note
+
+
+class NoteInput(Input):
+    """The note's one line. Every key takes effect when it reaches the input, in the order
+    typed: Textual's Input inserts a character as it arrives but runs Enter, Backspace and the
+    arrows as bindings once the key has bubbled up to the app, so in a burst ("3", Enter,
+    "stiff", Enter) the note would be answered with the letters after the Enter in it.
+
+    Text is kept as typed, less what a terminal would not print (recorder.note_line), and
+    never past NOTE_LENGTH: a paste is cut there, not refused whole."""
+
+    def __init__(self, answer: Callable[[str | None], None]) -> None:
+        super().__init__(
+            placeholder=NOTE_PLACEHOLDER,
+            max_length=NOTE_LENGTH,
+            select_on_focus=False,  # a key typed as focus arrives must not replace the text
+            id="note-input",
+        )
+        self.set_reactive(Input.cursor_blink, False)  # no redraw twice a second over SSH
+        self._answer = answer
+        self.answered = False
+
+    async def _on_key(self, event: Key) -> None:
+        if self.answered:
+            # Answered, the dialog gone: a key typed after the Enter is for the screen below.
+            event.stop()
+            event.prevent_default()
+            with contextlib.suppress(NoScreen):
+                if self.app.screen is not self.screen:
+                    self.app.post_message(Key(event.key, event.character))
+            return
+        if event.key in ("enter", "escape"):
+            event.stop()
+            event.prevent_default()
+            self.answered = True
+            self._answer(self.value if event.key == "enter" else None)
+            return
+        bindings = self._bindings.key_to_bindings.get(event.key, [])
+        if bindings and not event.is_printable:
+            event.stop()
+            event.prevent_default()
+            await self.run_action(bindings[0].action)
+        # A printable key goes on to Input's own handler, which inserts it.
+
+    def _on_paste(self, event: Paste) -> None:
+        event.stop()
+        event.prevent_default()  # Input's own handler would keep the first line alone
+        if not self.answered:
+            self.replace(" ".join(event.text.splitlines()), *self.selection)
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        text = note_line(text)
+        start, end = sorted((max(0, start), min(len(self.value), end)))
+        room = NOTE_LENGTH - (len(self.value) - (end - start))
+        super().replace(text[: max(room, 0)], start, end)
+
+    def restricted(self) -> None:
+        """At the limit the hint says so (NOTE_FULL); no bell, which means a cue here."""
+
+
+class NoteScreen(ModalScreen[str | None]):
+    """The note after "And now?" ("Anything you noticed?"): one line, or nothing. Dismisses
+    with the note as it will be stored (see recorder.note_line, without the spaces around it),
+    or None when skipped (Enter on an empty line, Esc, or the Skip button)."""
+
+    # Breakpoints and ASCII are classes of this screen (set as it is built): a screen's own
+    # CSS only sees the screen and what is inside it, not the app's classes.
+    DEFAULT_CSS = """
+    NoteScreen {
+        align: center middle;
+    }
+    #note-box {
+        width: 64;
+        max-width: 100%;
+        height: auto;
+        border: thick $accent;
+        padding: 1 2;
+        background: $surface;
+    }
+    #note-question {
+        text-style: bold;
+    }
+    #note-caption, #note-hint {
+        color: $text-muted;
+    }
+    #note-input {
+        margin-top: 1;
+        border: round $border-blurred;
+        padding: 0 1;
+    }
+    #note-input:focus {
+        border: round $accent;
+    }
+    #note-buttons {
+        height: 1;
+        margin-top: 1;
+    }
+    #note-buttons Button {
+        margin-right: 2;
+        min-width: 8;
+    }
+    NoteScreen.-ascii #note-box {
+        border: ascii $accent;
+    }
+    NoteScreen.-ascii #note-input {
+        border: ascii $border-blurred;
+    }
+    NoteScreen.-ascii #note-input:focus {
+        border: ascii $accent;
+    }
+    NoteScreen.-short #note-box, NoteScreen.-tiny #note-box {
+        padding: 0 1;
+    }
+    NoteScreen.-short #note-input, NoteScreen.-tiny #note-input,
+    NoteScreen.-short #note-input:focus, NoteScreen.-tiny #note-input:focus {
+        margin-top: 0;
+        height: 1;
+        border: none;
+        padding: 0;
+        background: $boost;
+    }
+    NoteScreen.-short #note-buttons, NoteScreen.-tiny #note-buttons {
+        margin-top: 0;
+    }
+    """
+
+    def __init__(self, ascii_only: bool = False) -> None:
+        super().__init__()
+        self.ascii_only = ascii_only
+        self.set_class(ascii_only, "-ascii")
+        self.answered = False
+        self.answer: str | None = None
+        # Built here and kept: a key may come while the screen is still being built, and
+        # nothing is looked up.
+        self._input = NoteInput(self._give)
+        self._hint = Label(NOTE_SKIPS, id="note-hint", markup=False)
+        save = "Save (Enter)" if ascii_only else "Save ⏎"
+        self._save = Button(save, variant="primary", id="note-save", compact=True, disabled=True)
+
+    def compose(self) -> ComposeResult:
+        settle_breakpoints(self)
+        with Vertical(id="note-box"):
+            yield Label(NOTE_QUESTION, id="note-question", markup=False)
+            yield Label(NOTE_CAPTION, id="note-caption", markup=False)
+            yield self._input
+            yield self._hint
+            with Horizontal(id="note-buttons"):
+                yield self._save
+                yield Button("Skip (Esc)", id="note-skip", compact=True)
+
+    def on_mount(self) -> None:
+        for button in self.query(Button):
+            button.can_focus = False
+        # Before the screen counts as mounted: the keys the app held while it was being built
+        # go to the input, in order.
+        self.set_focus(self._input, scroll_visible=False)
+
+    @property
+    def note(self) -> str | None:
+        """The note as typed so far, as it would be stored; None when there is none."""
+        return note_line(self._input.value).strip() or None
+
+    async def settled_note(self) -> str | None:
+        """The note once every key already on its way to the input has reached it: the answer
+        if one was given, else what is typed so far. For a quit in the middle of typing."""
+        arrived = asyncio.Event()
+        if not self.answered and self._input.call_later(arrived.set):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(arrived.wait(), NOTE_SETTLE_LIMIT)
+        return self.answer if self.answered else self.note
+
+    def _give(self, text: str | None) -> None:
+        if self.answered:
+            return
+        self.answered = self._input.answered = True
+        self.answer = None if text is None else note_line(text).strip() or None
+        self.dismiss(self.answer)
+
+    def _hint_text(self) -> str:
+        length = len(self._input.value)
+        if length >= NOTE_LENGTH:
+            return NOTE_FULL
+        if not self.note:
+            return NOTE_SKIPS
+        if length >= NOTE_COUNT_FROM:
+            return f"{NOTE_SAVES} {length} of {NOTE_LENGTH} characters."
+        return NOTE_SAVES
+
+    @on(Input.Changed, "#note-input")
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._hint.update(self._hint_text())
+        self._save.disabled = self.note is None
+
+    async def on_key(self, event: Key) -> None:
+        # A key that reached the screen without the input focused (before focus arrived, or
+        # after a click took it) is still part of the note.
+        if self.answered or self.focused is self._input:
+            return
+        event.stop()
+        event.prevent_default()
+        self.set_focus(self._input, scroll_visible=False)
+        self._input.post_message(Key(event.key, event.character))
+
+    @on(Button.Pressed, "#note-save")
+    def _save_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self._give(self._input.value)
+
+    @on(Button.Pressed, "#note-skip")
+    def _skip_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self._give(None)

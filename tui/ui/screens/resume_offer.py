@@ -62,13 +62,18 @@ class ResumeScreen(ModalScreen[ResumeAnswer]):
             if not self.resumable:
                 yield Static(self.why_not, id="resume-why", markup=False)
             with Horizontal(id="confirm-buttons"):
+                keep = Button("Keep as interrupted (k)", id="keep", compact=True)
+                self._first = keep
                 if self.resumable:
-                    yield Button("Resume (r)", variant="primary", id="resume", compact=True)
-                yield Button("Keep as interrupted (k)", id="keep", compact=True)
+                    self._first = Button("Resume (r)", variant="primary", id="resume", compact=True)
+                    yield self._first
+                yield keep
                 yield Button("Later (Esc)", id="later", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#resume" if self.resumable else "#keep", Button).focus()
+        # Kept as it was built, not looked up: a key can close the dialog (its children
+        # gone) before this runs, as the app starts or quits.
+        self._first.focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_answer(event.button.id or ResumeAnswer.LATER)

@@ -1,5 +1,6 @@
-"""One past session: how it ended, the pain check-ins, and every part with its outcome and
-time."""
+"""One past session: how it ended, the pain check-ins, the programme version it played, the
+person's note, and every part with its outcome and time. The note is the person's own text and
+the version the routine file's: both are shown as text, never as markup."""
 
 from __future__ import annotations
 
@@ -31,11 +32,37 @@ def session_facts(row: SessionRow, ascii_only: bool = False) -> str:
     pain = pain_text(row.pain_before, row.pain_after, ascii_only)
     if pain:
         facts.append(f"back pain {pain}")
+    if row.program_version:
+        facts.append(f"programme version {visible(row.program_version)}")
     return " · ".join(facts) if not ascii_only else " - ".join(facts)
+
+
+def visible(text: str) -> str:
+    """Text from the database as a person can read it, and as a terminal cannot act on it:
+    a character that is not printed (an escape, a direction override) is shown as its code,
+    `\\x1b`. The app never stores one; a hand-edited or imported history may."""
+    return "".join(char if char.isprintable() else ascii(char)[1:-1] for char in text)
+
+
+def note_text(row: SessionRow) -> Text | None:
+    """The person's note, as text: a note holding `[bold]` shows the brackets."""
+    if not row.note:
+        return None
+    shown = Text("Your note: ", style="bold")
+    shown.append(visible(row.note))
+    return shown
 
 
 class SessionDetailScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape", "close", "Close"), Binding("q", "close", show=False)]
+    DEFAULT_CSS = """
+    #detail-note {
+        max-height: 4;
+    }
+    .-short #detail-note, .-tiny #detail-note {
+        max-height: 2;
+    }
+    """
 
     def __init__(self, store: HistoryStore, row: SessionRow, ascii_only: bool = False) -> None:
         super().__init__()
@@ -51,6 +78,9 @@ class SessionDetailScreen(ModalScreen[None]):
             box.border_title = Text(f"{row.routine_name}{dot}{started_text(row.started_at)}")
             box.border_subtitle = "Esc to close"
             yield Label(session_facts(row, self.ascii_only), id="detail-facts", markup=False)
+            note = note_text(row)
+            if note is not None:
+                yield Label(note, id="detail-note", markup=False)
             yield DataTable(id="segments", cursor_type="row", zebra_stripes=True)
             yield Label("No part of this session was finished.", id="detail-empty")
 

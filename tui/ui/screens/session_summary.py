@@ -3,7 +3,8 @@ to go next.
 
 Each line says one fact the others do not: the heading says how the session ended (and, when
 the whole routine was done, a word of encouragement), the counts say how much, the skipped line
-names what was left out, then the pain check-ins and the week around this session.
+names what was left out, then the pain check-ins, the person's note and the week around this
+session.
 """
 
 from __future__ import annotations
@@ -150,6 +151,7 @@ class SummaryScreen(Screen[None]):
     # and after it (None: skipped or not asked). Either may come before the screen is built.
     stats: var[Stats | None] = var(None, init=False)
     pain: var[tuple[int | None, int | None]] = var((None, None), init=False)
+    note: var[str | None] = var(None, init=False)  # the note after "And now?", once given
 
     def __init__(
         self,
@@ -178,6 +180,9 @@ class SummaryScreen(Screen[None]):
     def watch_pain(self) -> None:
         self._text.update(self._render_summary())
 
+    def watch_note(self) -> None:
+        self._text.update(self._render_summary())
+
     def _render_summary(self) -> Table:
         summary = summarize(self.session)
         work = count_work(self.session)
@@ -196,6 +201,8 @@ class SummaryScreen(Screen[None]):
             table.add_row("Skipped", Text(skipped))
         for label, text in pain_lines(*self.pain, self.caution, self.ascii_only):
             table.add_row(label, text)
+        if self.note:
+            table.add_row("Your note", Text(self.note))
         for label, text in stats_rows(self.stats) if self.stats is not None else []:
             table.add_row(label, text)
         return table
