@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -102,20 +101,34 @@ def text_of(widget: object) -> str:
     return console.file.getvalue()  # type: ignore[attr-defined]
 
 
+PAUSES = 1000  # Pilot pauses (each at least 20 ms) wait_until gives a state to come
+
+
 async def wait_until(
-    pilot: Pilot[None], predicate: Callable[[], bool], what: str, timeout: float = 5.0
+    pilot: Pilot[None], predicate: Callable[[], bool], what: str, pauses: int = PAUSES
 ) -> None:
     """Let the app run until `predicate()` holds: the history store opens (offering a resume,
-    or warning) a moment after the first frame, not after a fixed number of pauses."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"not after {timeout} s: {what}; on {pilot.app.screen!r}")
+    or warning) a moment after the first frame, not after a fixed number of pauses.
+
+    The cap counts pauses, not seconds: on a loaded machine each pause takes longer, and the
+    app gets as many turns as on a quiet one."""
+    for _ in range(pauses):
+        if predicate():
+            return
         await pilot.pause(0.02)
+    if not predicate():
+        raise AssertionError(f"not after {pauses} pauses: {what}; on {pilot.app.screen!r}")
 
 
 async def wait_for_screen(pilot: Pilot[None], kind: type[Screen[Any]]) -> None:
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, kind), kind.__name__)
+    """Until a `kind` screen is on top and built: a pushed screen is on top at once, and its
+    widgets come a moment later (much later on a loaded machine)."""
+
+    def built() -> bool:
+        screen = pilot.app.screen
+        return isinstance(screen, kind) and screen.is_mounted
+
+    await wait_until(pilot, built, f"{kind.__name__}, built")
 
 
 # The Pilot tests' name for the one fake clock of the test suite.
