@@ -5,13 +5,15 @@ HistoryStore itself creates: 10,000 sessions over ten years of daily use and 1,0
 each with its segment rows (40-60 a session). Then, median of 5 for each size:
 
 1. the History screen, headless (App.run_test, 80x24): from app.show_history() to the first
-   frame drawn with the sessions table filled. Timed two ways: by a hook on App._display (the
-   frame itself), and by `await pilot.pause()` until the table has rows (which includes
-   Pilot's idle wait, at least one 20 ms sleep; that wait alone is printed too);
+   frame drawn with the sessions table filled and the trend chart and calendar laid out (the
+   sessions carry check-ins on two in three, so the chart has points). Timed two ways: by a
+   hook on App._display (the frame itself), and by `await pilot.pause()` until the table has
+   rows (which includes Pilot's idle wait, at least one 20 ms sleep; that wait alone is
+   printed too); the chart's own parts (its store read, its layout) are timed apart;
 2. `backtone history --format json --data-dir DIR` as a subprocess (start-up included).
 
 Goal: both under 500 ms, and the screen growing well under linearly (it reads one page of 100
-rows, not all). A benchmark prints figures and never asserts.
+rows, and 12 weeks for the chart, not all). A benchmark prints figures and never asserts.
 
     /work/venv/bin/python bench/history.py
 """
@@ -162,15 +164,38 @@ def fill(data_dir: Path, sessions: int, days: int, seed: int) -> tuple[float, in
     return time.perf_counter() - started, segment_count
 
 
+def add_check_ins(data_dir: Path, seed: int) -> None:
+    """Check-ins before (and mostly after) two sessions in three, and a programme version a
+    quarter, as the History screen's chart and the report read them."""
+    rng = random.Random(seed)
+    connection = sqlite3.connect(data_dir / DB_NAME, isolation_level=None)
+    changes = []
+    for session_id, day in connection.execute("SELECT id, day FROM sessions").fetchall():
+        before = rng.randint(0, 10) if rng.random() < 2 / 3 else None
+        after = None if before is None else min(10, max(0, before + rng.randint(-3, 3)))
+        version = str(datetime.fromisoformat(day).toordinal() // 90)
+        changes.append((before, after, version, session_id))
+    connection.execute("BEGIN")
+    connection.executemany(
+        "UPDATE sessions SET pain_before = ?, pain_after = ?, program_version = ? WHERE id = ?",
+        changes,
+    )
+    connection.execute("COMMIT")
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+
+
 # -- measuring ---------------------------------------------------------------------------------
 
 
 async def screen_once(data_dir: Path, work: Path) -> tuple[float, float, int, int]:
-    """(first frame with rows, by pause(), rows in the table, sessions in the store)."""
+    """(first frame with rows and the chart, by pause(), rows in the table, sessions in the
+    store)."""
     from apphelpers import make_app
     from textual.widgets import DataTable
 
     from tui.ui.screens.history_view import HistoryScreen
+    from tui.ui.widgets.trend_chart import TrendChart
 
     work.mkdir()
     app = make_app(work, data_dir=data_dir)
@@ -184,6 +209,7 @@ async def screen_once(data_dir: Path, work: Path) -> tuple[float, float, int, in
             and renderable is not None
             and isinstance(screen, HistoryScreen)
             and screen.query_one("#sessions", DataTable).row_count
+            and screen.query_one(TrendChart).layouts  # the chart was drawn in this frame
         ):
             drawn.append(time.perf_counter())
 
@@ -222,15 +248,36 @@ async def idle_pause_once(work: Path) -> float:
 
 
 def store_reads_once(data_dir: Path) -> float:
-    """What the History screen asks the store for: stats, count and the first page."""
+    """What the History screen asks the store for: stats, the trend, the chart's 12 weeks,
+    count and the first page."""
+    from tui.store.chart_rows import chart_sessions
+
     store = HistoryStore.open(data_dir)
     started = time.perf_counter()
     store.stats()
+    store.pain_trend()
+    chart_sessions(store.connection, store.now().date())
     store.count()
     store.sessions(limit=100)
     elapsed = time.perf_counter() - started
     store.close()
     return elapsed
+
+
+def chart_once(data_dir: Path) -> tuple[float, float, int]:
+    """(the chart's store read, its layout at 80x24 and 120x40, sessions in its 12 weeks)."""
+    from tui.core.trend_chart import trend_rows
+    from tui.store.chart_rows import chart_sessions
+
+    store = HistoryStore.open(data_dir)
+    started = time.perf_counter()
+    history = chart_sessions(store.connection, store.now().date())
+    read = time.perf_counter() - started
+    store.close()
+    started = time.perf_counter()
+    trend_rows(history.sessions, history.period, 78, 11)
+    trend_rows(history.sessions, history.period, 118, 15)
+    return read, time.perf_counter() - started, len(history.sessions)
 
 
 def cli_once(data_dir: Path, config_dir: Path) -> tuple[float, int]:
@@ -267,6 +314,7 @@ async def main() -> None:
         for sessions, days in SIZES:
             data_dir = root / f"data-{sessions}"
             seconds, segments = fill(data_dir, sessions, days, seed=sessions)
+            add_check_ins(data_dir, seed=sessions)
             size = (data_dir / DB_NAME).stat().st_size / 2**20
             print(
                 f"filled {sessions:>6,} sessions over {days:,} days, {segments:,} segment rows, "
@@ -278,6 +326,7 @@ async def main() -> None:
         screen: dict[int, tuple[list[float], list[float]]] = {}
         cli: dict[int, tuple[list[float], int]] = {}
         reads: dict[int, list[float]] = {}
+        charts: dict[int, tuple[list[float], list[float], int]] = {}
         for sessions, data_dir in stores.items():
             frames, pauses = [], []
             for n in range(RUNS):
@@ -288,6 +337,12 @@ async def main() -> None:
                 pauses.append(paused)
             screen[sessions] = (frames, pauses)
             reads[sessions] = [store_reads_once(data_dir) for _ in range(RUNS)]
+            chart_runs = [chart_once(data_dir) for _ in range(RUNS)]
+            charts[sessions] = (
+                [read for read, _, _ in chart_runs],
+                [layout for _, layout, _ in chart_runs],
+                chart_runs[0][2],
+            )
             print(f"History screen on {total:,} sessions: {rows} rows in the table")
             cli_once(data_dir, root / "config")  # warm the disk cache and .pyc files
             samples = []
@@ -302,16 +357,22 @@ async def main() -> None:
     lines = [
         ("History screen: push to first frame", screen[small][0], screen[big][0]),
         ("History screen: push to rows, by pause()", screen[small][1], screen[big][1]),
-        ("store reads alone (stats, count, a page)", reads[small], reads[big]),
+        ("store reads alone (stats, chart, a page)", reads[small], reads[big]),
+        ("  the chart's 12 weeks, read", charts[small][0], charts[big][0]),
+        ("  the chart laid out, 80x24 and 120x40", charts[small][1], charts[big][1]),
         ("backtone history --format json", cli[small][0], cli[big][0]),
     ]
     for label, a, b in lines:
         ratio = statistics.median(b) / statistics.median(a)
         print(f"{label:44}{median_of(a):>24}{median_of(b):>24}{ratio:8.2f}x")
+    print(f"{'  sessions in the chart':44}{charts[small][2]:>24,}{charts[big][2]:>24,}")
     print(f"{'  json output':44}{cli[small][1] / 1024:>17,.0f} KiB{cli[big][1] / 1024:>20,.0f} KiB")
     print(f"{'one idle pilot.pause(), for reference':44}{median_of(idle):>24}")
     print()
-    print("goal: each under 500 ms; the screen (one page of 100 rows) growing well under 10x")
+    print(
+        "goal: each under 500 ms, the first frame with the chart included; the screen (one page"
+        " of 100 rows, 12 weeks of chart) growing well under 10x"
+    )
 
 
 if __name__ == "__main__":

@@ -53,6 +53,7 @@ async def test_random_keys_never_break_the_app(
     tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("VISUAL", "true")
+    monkeypatch.chdir(tmp_path)  # `r` on History writes the report into the working folder
     randomiser = random.Random(seed)
     clock = ManualClock()
     pressed = 0

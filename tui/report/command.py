@@ -27,7 +27,7 @@ from tui.core.loader import load_file
 from tui.core.model import RoutineBook, RoutineError
 from tui.data_dir import data_dir_or_complaint
 from tui.exit_codes import EXIT_BAD_DATA, EXIT_OK, EXIT_USAGE
-from tui.report import build_report, report_file_name
+from tui.report import DEFAULT_WEEKS, build_report, report_file_name
 from tui.store.database import DB_NAME, open_read_only
 from tui.store.export import printable
 from tui.store.rows import HistoryUnavailable, NoHistory
@@ -50,7 +50,9 @@ def report_command(args: argparse.Namespace, now: datetime | None = None) -> int
         return EXIT_USAGE
     book = _book(args.routines)
     try:
-        html = _report(Path(directory), book, args, moment)
+        html = report_html(
+            Path(directory) / DB_NAME, book, now=moment, weeks=args.weeks, since=args.since
+        )
     except HistoryUnavailable as error:
         _say(str(error))
         return EXIT_BAD_DATA
@@ -58,7 +60,7 @@ def report_command(args: argparse.Namespace, now: datetime | None = None) -> int
         sys.stdout.write(html)
         return EXIT_OK
     try:
-        written = _write(html, args.output, today)
+        written = write_report_file(html, args.output, today)
     except OSError as error:
         target = args.output or report_file_name(today)
         _say(f"cannot write the report to {target}: {error.strerror or error}")
@@ -84,21 +86,32 @@ def _book(option: str | None) -> RoutineBook | None:
         return None
 
 
-def _report(
-    data_dir: Path, book: RoutineBook | None, args: argparse.Namespace, now: datetime
+def report_html(
+    history: Path,
+    book: RoutineBook | None,
+    *,
+    now: datetime,
+    weeks: int = DEFAULT_WEEKS,
+    since: date | None = None,
 ) -> str:
-    path = data_dir / DB_NAME
+    """The report of the history file at `history`, opened read-only (none there yet: the
+    report of no sessions). The command and the History screen's `r` both write this.
+    HistoryUnavailable when the history cannot be read."""
     try:
-        opened = open_read_only(path)
+        opened = open_read_only(history)
     except NoHistory:
-        return build_report(None, book, weeks=args.weeks, since=args.since, now=now)
+        return build_report(None, book, weeks=weeks, since=since, now=now)
     try:
-        return build_report(opened.connection, book, weeks=args.weeks, since=args.since, now=now)
+        return build_report(opened.connection, book, weeks=weeks, since=since, now=now)
     finally:
         opened.connection.close()
 
 
-def _write(html: str, output: str | None, today: date) -> Path:
+def write_report_file(html: str, output: str | None, today: date) -> Path:
+    """Write the report; returns where. Without `output`, today's default name in the current
+    directory, never over an existing file (-2.html, -3.html, ... the same day); a folder
+    `output` takes the default name in it; any other `output` is replaced whole. Readable by
+    its owner only. OSError (FileExistsError past 999 reports a day) when it cannot."""
     data = html.encode("utf-8")
     if output is not None and not Path(output).is_dir():
         return _replace(Path(output), data)

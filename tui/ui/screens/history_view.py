@@ -1,22 +1,31 @@
-"""Your sessions: the streak, this week, minutes per day, whether it is helping (pain before
-sessions by week), and every session, newest first."""
+"""Your sessions: the streak and this week; whether it is helping (pain before and after each
+session over 12 weeks, the sessions of each week, the days practised); every session, newest
+first. `r` writes the report for the physiotherapist; `d` deletes a session into the bin and
+`u` brings it back while the screen is open."""
 
 from __future__ import annotations
 
+import asyncio
+import io
+from pathlib import Path
+
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Sparkline, Static
+from textual.widgets import DataTable, Footer, Label, Static
 
-from tui.store.export import HISTORY_COLUMNS, history_cells, started_text
+from tui.core.model import RoutineBook
+from tui.store.chart_rows import chart_sessions
+from tui.store.export import HISTORY_COLUMNS, history_cells, printable, started_text
 from tui.store.rows import HistoryUnavailable, SessionRow
 from tui.store.sessions import HistoryStore
 from tui.ui.breakpoints import settle_breakpoints
 from tui.ui.screens.session_detail import SessionDetailScreen
 from tui.ui.widgets.screen_header import ScreenHeader
+from tui.ui.widgets.trend_chart import TrendChart
 from tui.ui.widgets.trend_panel import TrendPanel
 
 PAGE = 100
@@ -50,11 +59,26 @@ def screen_cells(row: SessionRow, ascii_only: bool = False) -> list[Text]:
 
 class HistoryScreen(Screen[None]):
     TITLE = "History"
+    # The chart and its calendar where there is room for them and the table; on a narrow or
+    # short terminal, and while there is nothing to chart, the sentence that says it in words.
+    DEFAULT_CSS = """
+    HistoryScreen #trend-chart { height: 11; margin-top: 1; }
+    HistoryScreen.-compact #trend-chart { height: 10; margin-top: 0; }
+    HistoryScreen.-roomy #trend-chart { height: 15; }
+    HistoryScreen #trend-sentence { display: none; margin-top: 1; }
+    HistoryScreen.-narrow #trend-chart, HistoryScreen.-short #trend-chart,
+    HistoryScreen.-tiny #trend-chart, HistoryScreen.-empty #trend-chart { display: none; }
+    HistoryScreen.-narrow #trend-sentence, HistoryScreen.-short #trend-sentence,
+    HistoryScreen.-tiny #trend-sentence, HistoryScreen.-empty #trend-sentence { display: block; }
+    HistoryScreen.-short #trend-sentence, HistoryScreen.-tiny #trend-sentence { margin-top: 0; }
+    """
     BINDINGS = [
         # Priority: the DataTable's own Enter would otherwise hide "⏎ Details" in the Footer.
         Binding("enter", "details", "Details", priority=True),
         Binding("d", "delete", "Delete"),
+        Binding("u", "undo", "Undo", tooltip="Bring back the session deleted last"),
         Binding("escape", "back", "Back"),
+        Binding("r", "report", "Report", tooltip="Write the report for your physiotherapist"),
         Binding("q", "back", show=False),
     ]
 
@@ -64,16 +88,15 @@ class HistoryScreen(Screen[None]):
         self.ascii_only = ascii_only
         self.rows: list[SessionRow] = []
         self.total = 0
+        self.deleted: list[int] = []  # deleted while the screen is open, the last one last
 
     def compose(self) -> ComposeResult:
         settle_breakpoints(self)
         yield ScreenHeader()
         with Vertical(id="history-top"):
             yield Static(id="stats")
-            with Horizontal(id="chart-row"):
-                yield Label("Minutes, last 4 weeks ", id="chart-label")
-                yield Sparkline([], id="chart")
-            yield TrendPanel(self.ascii_only, id="trend")
+            yield TrendChart(self.ascii_only, id="trend-chart")
+            yield TrendPanel(id="trend-sentence")
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield Label("No sessions yet: start a routine and it will appear here.", id="empty")
         yield Footer()
@@ -89,6 +112,9 @@ class HistoryScreen(Screen[None]):
         try:
             stats = self.store.stats()
             weeks = self.store.pain_trend()
+            chart = chart_sessions(
+                self.store.connection, self.store.now().date(), path=self.store.path
+            )
             self.total = self.store.count()
             unreadable = self.store.unreadable()
             self.rows = []
@@ -110,8 +136,8 @@ class HistoryScreen(Screen[None]):
             count = "1 session" if unreadable == 1 else f"{unreadable} sessions"
             text.append(f"  ·  {count} could not be read", style="bold yellow")
         self.query_one("#stats", Static).update(text)
-        self.query_one("#chart", Sparkline).data = [minutes for _, minutes in stats.minutes_by_day]
-        self.query_one("#trend", TrendPanel).show(weeks)
+        self.query_one(TrendChart).show(chart)
+        self.query_one(TrendPanel).show(weeks)
         self.set_class(self.total == 0, "-empty")
 
     def _load_page(self) -> None:
@@ -137,6 +163,8 @@ class HistoryScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("details", "delete"):
             return self.current is not None or None
+        if action == "undo":
+            return bool(self.deleted)  # in the Footer only while there is one to bring back
         return True
 
     @on(DataTable.RowSelected, "#sessions")
@@ -158,7 +186,8 @@ class HistoryScreen(Screen[None]):
         self.app.push_screen(
             ConfirmScreen(
                 "Delete this session?",
-                f"{row.routine_name}, {started}. This cannot be undone.",
+                f"{row.routine_name}, {started}. You can undo it with u while this screen is"
+                " open; deleted sessions are kept 30 days.",
                 yes="Delete",
                 no="Keep",
             ),
@@ -182,10 +211,100 @@ class HistoryScreen(Screen[None]):
             return
         table = self.query_one("#sessions", DataTable)
         cursor = table.cursor_row
+        self.deleted.append(row.id)
+        self.refresh_bindings()
         self.reload()
         if self.rows:
             table.move_cursor(row=min(cursor, len(self.rows) - 1))
-        self.notify("Session deleted.")
+        self.notify("Session deleted: u brings it back.")
+
+    def action_undo(self) -> None:
+        """Bring back the session deleted last, the cursor on it."""
+        if not self.deleted:
+            return
+        session_id = self.deleted[-1]
+        try:
+            restored = self.store.restore(session_id)
+        except HistoryUnavailable as error:
+            self.notify(f"Could not bring it back: {error}", severity="error", markup=False)
+            return
+        self.deleted.pop()
+        self.refresh_bindings()
+        if not restored:
+            self.notify(
+                "That session is no longer in the bin: it cannot be brought back.",
+                severity="warning",
+            )
+            return
+        self.reload()
+        self._move_to(session_id)
+        self.notify("Session brought back.")
+
+    def _move_to(self, session_id: int) -> None:
+        """Put the cursor on a session, loading pages until its row is there."""
+        while True:
+            index = next((n for n, row in enumerate(self.rows) if row.id == session_id), None)
+            if index is not None:
+                self.query_one("#sessions", DataTable).move_cursor(row=index)
+                return
+            if len(self.rows) >= self.total:
+                return
+            loaded = len(self.rows)
+            try:
+                self._load_page()
+            except HistoryUnavailable:
+                return
+            if len(self.rows) == loaded:
+                return
+
+    # -- the report --------------------------------------------------------------------------
+
+    def action_report(self) -> None:
+        self._write_report()
+
+    # Not exclusive: a second `r` must not cancel the first after its file is written, leaving
+    # it unannounced (each gets a name of its own: -2.html, ...).
+    @work(group="report")
+    async def _write_report(self) -> None:
+        """The report of the last 12 weeks, built off the UI thread on a read-only connection
+        of its own: into the current directory, as `backtone report` writes it, or to the
+        browser when the app is served."""
+        # Imported here: the report's page and charts are not needed to show the screen.
+        from tui.report import report_file_name
+        from tui.report.command import report_html, write_report_file
+
+        now = self.store.now()
+        today = now.date()
+        book = getattr(self.app, "book", None)
+        if not isinstance(book, RoutineBook):
+            book = None
+        try:
+            html = await asyncio.to_thread(report_html, self.store.path, book, now=now)
+        except HistoryUnavailable as error:
+            self.notify(f"Could not write the report: {error}", severity="error", markup=False)
+            return
+        left_out = "" if book is not None else " (the routine file cannot be read: no programme)"
+        name = report_file_name(today)
+        if self.app.is_web:
+            self.app.deliver_text(io.StringIO(html), save_filename=name, mime_type="text/html")
+            self.notify(f"Report sent to your browser{left_out}", markup=False)
+            return
+        try:
+            written = await asyncio.to_thread(write_report_file, html, None, today)
+        except OSError as error:
+            try:
+                folder = printable(str(Path.cwd()))
+            except OSError:
+                folder = "the current folder"
+            self.notify(
+                f"Could not write the report {name} into {folder}: {error.strerror or error}."
+                " Start backtone in a folder you can write to, or run `backtone report -o FILE`.",
+                severity="error",
+                timeout=12,
+                markup=False,
+            )
+            return
+        self.notify(f"Report written to {printable(str(written))}{left_out}", markup=False)
 
     def action_back(self) -> None:
         self.dismiss()

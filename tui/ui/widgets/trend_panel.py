@@ -1,10 +1,8 @@
-"""The History screen's "Is it helping?" panel: week by week over the last 12 weeks, the
-median pain before sessions above the number of sessions and the minutes.
+"""The History screen's "Is it helping?" sentence: over the last 12 weeks, the median pain
+before sessions in the first week with check-ins and in the latest, and the sessions a week.
 
-Drawn as rows of bar cells, one cell a week, so that the three can be compared at a glance
-(pain going down while sessions hold steady), in block characters or, in ASCII mode, in plain
-characters of rising weight. Its text twin is one sentence, shown with it and used where there
-is no room for the bars.
+It is the trend chart's text twin (tui/ui/widgets/trend_chart.py), shown where the chart has no
+room: on a narrow or short terminal, and while the history is empty.
 """
 
 from __future__ import annotations
@@ -12,33 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.widgets import Static
 
 from tui.store.rows import WeekTrend
 
-BLOCKS = "▁▂▃▄▅▆▇█"
-ASCII_LEVELS = "_.-=+*#@"  # eight steps of weight, readable in any locale
-PAIN_TOP = 10
-LABEL_WIDTH = 8  # "Sessions"
-LEGEND_WIDTH = 17  # "0 best, 10 worst"
 NEEDS = (
     "Is it helping? Answer the check-in before your sessions in two different weeks, "
     "and your back pain shows here beside your practice."
 )
-
-
-def bar(value: float | None, top: float, ascii_only: bool = False, cell: int = 3) -> str:
-    """One week's cell, `cell` columns with a gap: blank for no value, else a bar of one of
-    eight heights (the lowest for 0, so that a pain of 0 still shows as an answer)."""
-    if value is None:
-        return " " * cell
-    levels = ASCII_LEVELS if ascii_only else BLOCKS
-    step = 0 if top <= 0 else round(min(value, top) / top * (len(levels) - 1))
-    return levels[step] * (cell - 1) + " "
 
 
 def short_date(day: date) -> str:
@@ -84,71 +64,17 @@ def trend_sentence(weeks: Sequence[WeekTrend]) -> str:
     )
 
 
-def trend_bars(weeks: Sequence[WeekTrend], ascii_only: bool = False, width: int = 80) -> Table:
-    """Pain, sessions and minutes as rows of weekly bars, their scale beside them where the
-    width allows, and a line naming the first week and this one. Bars are two columns wide
-    and a gap, or one and a gap where `width` is short of that."""
-    cell = 3 if width >= LABEL_WIDTH + 1 + 3 * len(weeks) else 2
-    legend = width >= LABEL_WIDTH + 1 + cell * len(weeks) + LEGEND_WIDTH
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(style="bold", no_wrap=True, width=LABEL_WIDTH)
-    grid.add_column(no_wrap=True, width=len(weeks) * cell)
-    if legend:
-        grid.add_column(style="dim", no_wrap=True)
-    rows: list[tuple[str, list[float | None], float, str]] = []
-    if len(pain_weeks(weeks)) >= 2:
-        pains = [week.median_pain_before for week in weeks]
-        rows.append(("Pain", pains, PAIN_TOP, "0 best, 10 worst"))
-    sessions = [float(week.sessions) or None for week in weeks]
-    most = max((value or 0.0 for value in sessions), default=0.0)
-    rows.append(("Sessions", sessions, most, f"most {most:g}"))
-    minutes = [week.minutes or None for week in weeks]
-    longest = max((value or 0.0 for value in minutes), default=0.0)
-    rows.append(("Minutes", minutes, longest, f"most {longest:.0f}"))
-    for label, values, top, scale in rows:
-        drawn = "".join(bar(value, top, ascii_only, cell) for value in values).rstrip()
-        grid.add_row(label, drawn, *([scale] if legend else []))
-    if weeks:
-        start, end = short_date(weeks[0].week_start), "this week" if cell == 3 else "now"
-        axis = start.ljust(len(weeks) * cell - len(end) - 1) + end
-        grid.add_row("", Text(axis, style="dim"), *([""] if legend else []))
-    return grid
-
-
-class TrendPanel(Vertical):
-    """ "Is it helping?": the sentence, and the bars below it where there is room."""
+class TrendPanel(Static):
+    """ "Is it helping?" in one sentence."""
 
     DEFAULT_CSS = """
     TrendPanel { height: auto; }
-    TrendPanel > Static { height: auto; }
-    TrendPanel.-no-sessions #trend-bars { display: none; }
     """
 
-    def __init__(self, ascii_only: bool = False, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.ascii_only = ascii_only
-        self.weeks: list[WeekTrend] = []
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="trend-sentence", markup=False)
-        yield Static(id="trend-bars")
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
 
     def show(self, weeks: Sequence[WeekTrend]) -> None:
-        self.weeks = list(weeks)
         sentence = Text("Is it helping? ", style="bold")
         sentence.append(trend_sentence(weeks).removeprefix("Is it helping? "))
-        self.query_one("#trend-sentence", Static).update(sentence)
-        self._draw()
-
-    def on_resize(self) -> None:
-        self._draw()
-
-    def _draw(self) -> None:
-        # A class, not `display`: an inline style would override the stylesheet's rule that
-        # hides the bars on short terminals.
-        has_sessions = any(week.sessions for week in self.weeks)
-        self.set_class(not has_sessions, "-no-sessions")
-        if has_sessions:
-            width = self.size.width or self.app.size.width
-            bars = trend_bars(self.weeks, self.ascii_only, width)
-            self.query_one("#trend-bars", Static).update(bars)
+        self.update(sentence)
