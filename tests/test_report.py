@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tui.cli import main
-from tui.core.loader import load_text
+from tui.core.loader import load_file, load_text
 from tui.core.model import Exercise, RoutineBook
 from tui.report import build_report, report_file_name
 from tui.report.command import report_command
@@ -651,3 +651,21 @@ def test_report_command_takes_its_clock(
     assert report_command(args, now=NOW) == 0
     assert capsys.readouterr().out.strip().endswith("backtone-report-2026-05-27.html")
     assert os.path.exists(command_env / "backtone-report-2026-05-27.html")
+
+
+def test_the_report_draws_each_exercise_in_its_positions(tmp_path: Path) -> None:
+    """The figures the session shows beside the clock, as inline SVG: one a posed phase."""
+    from tui.paths import bundled_routines_path
+    from tui.report.command import report_html
+
+    bundled = load_file(bundled_routines_path())
+    html = report_html(tmp_path / "history.db", bundled, now=NOW)
+    posed = [p for e in bundled.exercises.values() for p in e.phases if p.pose]
+    assert len(posed) == 6
+    assert html.count('<figure class="pose">') == 3  # cat, egg, chair
+    assert html.count("<svg") >= len(posed)
+    for phase in posed:
+        assert phase.name in html
+    assert "http" not in html.split("<svg", 1)[1].split("</svg>", 1)[0].replace(
+        "http://www.w3.org/2000/svg", ""
+    )

@@ -28,6 +28,7 @@ from tui.core.model import RoutineBook, RoutineError
 from tui.data_dir import data_dir_or_complaint
 from tui.exit_codes import EXIT_BAD_DATA, EXIT_OK, EXIT_USAGE
 from tui.report import DEFAULT_WEEKS, build_report, report_file_name
+from tui.report.sections import exercise_poses
 from tui.store.database import DB_NAME, open_read_only
 from tui.store.export import printable
 from tui.store.rows import HistoryUnavailable, NoHistory
@@ -100,9 +101,13 @@ def report_html(
     try:
         opened = open_read_only(history)
     except NoHistory:
-        return build_report(None, book, weeks=weeks, since=since, now=now)
+        return build_report(
+            None, book, weeks=weeks, since=since, now=now, pose_figures=exercise_poses
+        )
     try:
-        return build_report(opened.connection, book, weeks=weeks, since=since, now=now)
+        return build_report(
+            opened.connection, book, weeks=weeks, since=since, now=now, pose_figures=exercise_poses
+        )
     finally:
         opened.connection.close()
 

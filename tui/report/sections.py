@@ -264,6 +264,21 @@ def _step_text(step: Step) -> str:
     return text
 
 
+def exercise_poses(exercises: Sequence[Exercise]) -> list[str]:
+    """Each exercise's positions as inline SVG, as the session draws them: one figure a phase
+    that names a library pose (hand-drawn ASCII figures are left to the routine file)."""
+    from tui.core.poses import pose_svg
+
+    return [
+        "".join(
+            pose_svg(phase.pose, height=72.0, label=phase.name)
+            for phase in exercise.phases
+            if phase.pose
+        )
+        for exercise in exercises
+    ]
+
+
 def _poses(routines: Sequence[Routine], pose_figures: PoseFigures) -> Markup:
     exercises: list[Exercise] = []
     for routine in routines:
