@@ -146,6 +146,10 @@ def test_a_fifo_swapped_in_after_the_look_is_still_never_waited_on(tmp_path: Pat
         history_file.read_head(str(fifo))
 
 
+def notices(app: object) -> str:
+    return " ".join(str(n.message) for n in app._notifications)  # type: ignore[attr-defined]
+
+
 async def test_the_app_opens_with_history_off_and_names_the_fifo(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     data_dir.mkdir()
@@ -154,8 +158,11 @@ async def test_the_app_opens_with_history_off_and_names_the_fifo(tmp_path: Path)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: app.history_problem is not None, "the history refused")
         assert "named pipe (FIFO)" in (app.history_problem or "")
-        notices = " ".join(str(n.message) for n in app._notifications)
-        assert f"History is off: cannot use {data_dir / DB_NAME}: it is a named pipe" in notices
+        # notify() delivers a moment after the problem is known: wait for the notice itself.
+        await wait_until(pilot, lambda: "History is off" in notices(app), "the notice")
+        assert f"History is off: cannot use {data_dir / DB_NAME}: it is a named pipe" in notices(
+            app
+        )
         await pilot.press("q")  # and it still answers
 
 
@@ -210,9 +217,8 @@ async def test_the_app_opens_with_history_off_permission_denied(
 ) -> None:
     app = make_app(tmp_path, data_dir=closed_dir)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, lambda: app.history_problem is not None, "the history refused")
-        notices = " ".join(str(n.message) for n in app._notifications)
-        assert f"History is off: {closed_dir}: permission denied" in notices
+        await wait_until(pilot, lambda: "History is off" in notices(app), "the notice")
+        assert f"History is off: {closed_dir}: permission denied" in notices(app)
 
 
 def as_nobody(work: Callable[[], str]) -> str:
