@@ -84,7 +84,7 @@ async def test_help_lists_every_key_and_closes(tmp_path: Path) -> None:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         help_text = text_of(app.screen.query_one("Static"))
-        for words in ("Start", "Filter", "History", "Edit file", "Quit", "ctrl+p"):
+        for words in ("Start", "Filter", "History", "Edit file", "Quit", "^p", "^z"):
             assert words in help_text
         await pilot.press("escape")
         assert isinstance(app.screen, RoutinesScreen)

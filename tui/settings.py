@@ -31,6 +31,9 @@ class Settings:
     speech: str = "auto"  # say the cues aloud: one of SPEECH_MODES
     # the program to speak with instead of the one found, SPEECH_TEXT standing for the text
     speech_command: tuple[str, ...] | None = None
+    # [keys]: binding id -> keys, as written (tui.ui.keymap checks it). It stays in `others`
+    # too, so that it is written back exactly as the person wrote it.
+    keys: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
     others: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
 
 
@@ -77,6 +80,11 @@ def load_settings(path: Path) -> tuple[Settings, str | None]:
             f'speech_command must be a list of strings, one of them holding "{SPEECH_TEXT}" '
             f'(for example ["espeak-ng", "-s", "150", "{SPEECH_TEXT}"])'
         )
+    keys = data.get("keys")
+    if isinstance(keys, dict):
+        settings = replace(settings, keys=MappingProxyType(keys))
+    elif keys is not None:
+        problems.append('keys must be a table: [keys] then lines as pause = "k"')
     warning = f"Ignored part of {path}: {'; '.join(problems)}." if problems else None
     return settings, warning
 

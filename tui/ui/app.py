@@ -9,7 +9,7 @@ import bisect
 import contextlib
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -27,7 +27,7 @@ from tui.core.model import Routine, RoutineBook, RoutineError
 from tui.core.plan import build_plan
 from tui.core.progression import Levels, apply_levels, level_values, levels_for
 from tui.core.resumption import check_resume
-from tui.ui import messages
+from tui.ui import breakpoints, messages
 from tui.ui.input_guard import guard_driver
 from tui.ui.palette import RoutineCommands
 from tui.ui.routine_file import RoutineFileApp
@@ -53,22 +53,42 @@ class BacktoneApp(RoutineFileApp):
     CSS_PATH = str(paths.stylesheet_path())
     TITLE = "backtone"
     COMMANDS = App.COMMANDS | {RoutineCommands}
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
-    VERTICAL_BREAKPOINTS = [
-        (0, "-tiny"),
-        (10, "-short"),
-        (20, "-compact"),
-        (24, "-tall"),
-        (32, "-roomy"),
-    ]
+    HORIZONTAL_BREAKPOINTS = breakpoints.HORIZONTAL
+    VERTICAL_BREAKPOINTS = breakpoints.VERTICAL
     # State many screens show, set here and watched by them (never pushed into screens).
     bell_on: var[bool] = var(True)
     levels: var[Levels] = var(dict)  # routine id -> step index -> its progression level
     pain_rising: var[bool] = var(False)  # the pain rose after 2 of the last 3 sessions
 
     BINDINGS = [
-        Binding("question_mark", "help", "Help", tooltip="Every key of this screen"),
-        Binding("ctrl+z", "suspend_process", "Suspend", show=False),
+        Binding("question_mark", "help", "Help", tooltip="Every key of this screen", id="help"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "palette",  # as Textual writes it in the Footer
+            tooltip="Command palette: start a routine, the theme, the bell",
+            show=False,
+            priority=True,
+            id="palette",
+        ),
+        Binding(
+            "ctrl+z",
+            "suspend_process",
+            "Suspend",
+            tooltip="Suspend to the shell (a session pauses); `fg` brings it back",
+            show=False,
+            id="suspend",
+        ),
+        # Textual's own Ctrl+Q stays beneath this one: a keymap that moves Quit keeps it.
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            tooltip="Quit (over a session, asks first)",
+            show=False,
+            priority=True,
+            id="quit",
+        ),
     ]
 
     def __init__(
@@ -96,6 +116,7 @@ class BacktoneApp(RoutineFileApp):
         self.settings_path = (config_dir or paths.config_dir()) / "settings.toml"
         self.user_settings, self.settings_warning = settings.load_settings(self.settings_path)
         self.bell_on = self.user_settings.bell if bell is None else bell
+        self.keys_warning = self._set_keys(self.user_settings.keys)
         self.checkin = self.user_settings.checkin if checkin is None else checkin
         self.notify_mode = self.user_settings.notify
         self.speech = self.user_settings.speech if speech is None else speech  # --(no-)speech
@@ -174,6 +195,16 @@ class BacktoneApp(RoutineFileApp):
             self._keys_sent.append((key, order, self.screen))
             (self.focused or self.screen)._forward_event(key)
 
+    def _set_keys(self, keys: Mapping[str, object]) -> str | None:
+        """The person's keys from [keys], if they can all be used; else why not."""
+        if not keys:
+            return None  # the screens' modules are not imported at start-up for nothing
+        from tui.ui.keymap import check_keymap, ui_screens
+
+        checked = check_keymap(keys, ui_screens())
+        self.set_keymap(checked.keymap)
+        return checked.warning
+
     def get_driver_class(self) -> type[Driver]:
         # Textual's input parser dies on some malformed sequences: see ui/input_guard.py.
         return guard_driver(super().get_driver_class())
@@ -186,6 +217,8 @@ class BacktoneApp(RoutineFileApp):
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.settings_warning:
             self.notify(self.settings_warning, severity="warning", timeout=8, markup=False)
+        if self.keys_warning:
+            self.notify(self.keys_warning, severity="warning", timeout=12, markup=False)
         if self.start_routine is None:
             self._show_routines()
             # Opening a new store costs ~20 ms: the routines show first.
@@ -270,11 +303,7 @@ class BacktoneApp(RoutineFileApp):
     def _show_routines(self) -> None:
         from tui.ui.screens.routine_list import RoutinesScreen
 
-        self.push_screen(
-            RoutinesScreen(
-                self.book, self.routines_path, ascii_only=self.ascii_only, levels=self.levels
-            )
-        )
+        self.push_screen(RoutinesScreen(self.book, self.routines_path, levels=self.levels))
 
     def _refresh_progress(self) -> None:
         """What the history says now, for the Routines screen to show: each progressing
@@ -344,7 +373,7 @@ class BacktoneApp(RoutineFileApp):
 
         if not self.checkin:
             return None
-        screen = CheckInScreen(question, caption, ascii_only=self.ascii_only)
+        screen = CheckInScreen(question, caption)
         return await self.push_screen_wait(screen)
 
     def _levels(self, routine: Routine) -> dict[int, float]:
@@ -374,7 +403,6 @@ class BacktoneApp(RoutineFileApp):
                 session,
                 recorder,
                 bell_on=self.bell_on,
-                ascii_only=self.ascii_only,
                 notify=self.notify_mode,
                 speech=self.speech,
                 speech_engine=voice.engine,
@@ -401,11 +429,7 @@ class BacktoneApp(RoutineFileApp):
             return
         while self.screen is not screen:
             self.pop_screen()
-        summary = SummaryScreen(
-            message.session,
-            caution=message.session.plan.routine.caution,
-            ascii_only=self.ascii_only,
-        )
+        summary = SummaryScreen(message.session, caution=message.session.plan.routine.caution)
         self.switch_screen(summary)
         self._after_session(summary, recorder, self._pain_before)
 
@@ -436,7 +460,7 @@ class BacktoneApp(RoutineFileApp):
             if pain_after is None or recorder is None:
                 return
             self._write(recorder.set_pain_after, pain_after)
-            note = NoteScreen(ascii_only=self.ascii_only)
+            note = NoteScreen()
             self._open_note = (note, recorder)
 
             def noted(text: str | None) -> None:
@@ -449,7 +473,7 @@ class BacktoneApp(RoutineFileApp):
 
             self.push_screen(note, noted)
 
-        screen = CheckInScreen(AFTER_QUESTION, f"After: {routine.name}", ascii_only=self.ascii_only)
+        screen = CheckInScreen(AFTER_QUESTION, f"After: {routine.name}")
         self.push_screen(screen, answered)
 
     async def _keep_open_note(self) -> None:
@@ -502,7 +526,7 @@ class BacktoneApp(RoutineFileApp):
             return
         from tui.ui.screens.history_view import HistoryScreen
 
-        self.push_screen(HistoryScreen(self.store, ascii_only=self.ascii_only))
+        self.push_screen(HistoryScreen(self.store))
 
     async def action_quit(self) -> None:
         """Ctrl+Q (and q where a screen binds it) quits; over a session that is still going

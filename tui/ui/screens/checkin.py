@@ -24,11 +24,10 @@ from textual.containers import Horizontal, Vertical
 from textual.dom import NoScreen
 from textual.events import Click, Key, Paste
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Digits, Input, Label, Static
 
 from tui.store.recorder import note_line
-from tui.ui.breakpoints import settle_breakpoints
+from tui.ui.screens.base import BacktoneModal
 from tui.ui.widgets.ascii_digits import AsciiDigits
 
 SCALE = range(0, 11)
@@ -57,26 +56,27 @@ class PainCell(Static):
         self.post_message(self.Picked(self.value))
 
 
-class CheckInScreen(ModalScreen[int | None]):
+class CheckInScreen(BacktoneModal[int | None]):
     """Dismisses with the chosen pain (0-10), or None when skipped."""
 
+    HELP_NAME = "Check-in"
+
     BINDINGS = [
-        *(Binding(str(n), f"digit({n})", show=False) for n in range(10)),
-        Binding("left", "move(-1)", "Lower", show=False),
-        Binding("right", "move(1)", "Higher", show=False),
-        Binding("enter", "confirm", "Confirm"),
-        Binding("s", "skip", "Skip"),
-        Binding("escape", "skip", show=False),
+        *(Binding(str(n), f"digit({n})", show=False, id=f"digit_{n}") for n in range(10)),
+        Binding("left", "move(-1)", "Lower", show=False, id="lower"),
+        Binding("right", "move(1)", "Higher", show=False, id="higher"),
+        Binding("enter", "confirm", "Confirm", id="confirm"),
+        Binding("s", "skip", "Skip", id="skip"),
+        Binding("escape", "skip", show=False, id="skip"),
         # Keys that mean something elsewhere (quit, help) only remind what works here.
-        Binding("q", "remind", show=False),
-        Binding("question_mark", "remind", show=False),
+        Binding("q", "remind", show=False, id="quit"),
+        Binding("question_mark", "remind", show=False, id="help"),
     ]
 
-    def __init__(self, question: str, caption: str = "", ascii_only: bool = False) -> None:
-        super().__init__()
+    def __init__(self, question: str, caption: str = "", ascii_only: bool | None = None) -> None:
+        super().__init__(ascii_only=ascii_only)
         self.question = question
         self.caption = caption
-        self.ascii_only = ascii_only
         self.choice: int | None = None
         # The digit typed just before, for "1 then 0 is 10". Kept by the actions themselves:
         # in a burst of keys (a paste, a fast typist over SSH) every Key event may be handled
@@ -86,14 +86,13 @@ class CheckInScreen(ModalScreen[int | None]):
         # already taken down (a burst of keys at a screen change), and nothing is looked up.
         self._cells = [PainCell(value) for value in SCALE]
         self._big: Digits | AsciiDigits = (
-            AsciiDigits("", id="checkin-big") if ascii_only else Digits("", id="checkin-big")
+            AsciiDigits("", id="checkin-big") if self.ascii_only else Digits("", id="checkin-big")
         )
         self._hint_label = Label(ASK, id="checkin-hint", markup=False)
-        confirm = "Confirm (Enter)" if ascii_only else "Confirm ⏎"
+        confirm = "Confirm (Enter)" if self.ascii_only else "Confirm ⏎"
         self._confirm = Button(confirm, variant="primary", id="checkin-confirm", compact=True)
 
     def compose(self) -> ComposeResult:
-        settle_breakpoints(self)
         with Vertical(id="checkin-box"):
             yield Label(self.question, id="checkin-question", markup=False)
             if self.caption:
@@ -245,10 +244,12 @@ class NoteInput(Input):
         """At the limit the hint says so (NOTE_FULL); no bell, which means a cue here."""
 
 
-class NoteScreen(ModalScreen[str | None]):
+class NoteScreen(BacktoneModal[str | None]):
     """The note after "And now?" ("Anything you noticed?"): one line, or nothing. Dismisses
     with the note as it will be stored (see recorder.note_line, without the spaces around it),
     or None when skipped (Enter on an empty line, Esc, or the Skip button)."""
+
+    HELP_NAME = "Note"
 
     # Breakpoints and ASCII are classes of this screen (set as it is built): a screen's own
     # CSS only sees the screen and what is inside it, not the app's classes.
@@ -311,21 +312,19 @@ class NoteScreen(ModalScreen[str | None]):
     }
     """
 
-    def __init__(self, ascii_only: bool = False) -> None:
-        super().__init__()
-        self.ascii_only = ascii_only
-        self.set_class(ascii_only, "-ascii")
+    def __init__(self, ascii_only: bool | None = None) -> None:
+        super().__init__(ascii_only=ascii_only)
+        self.set_class(self.ascii_only, "-ascii")
         self.answered = False
         self.answer: str | None = None
         # Built here and kept: a key may come while the screen is still being built, and
         # nothing is looked up.
         self._input = NoteInput(self._give)
         self._hint = Label(NOTE_SKIPS, id="note-hint", markup=False)
-        save = "Save (Enter)" if ascii_only else "Save ⏎"
+        save = "Save (Enter)" if self.ascii_only else "Save ⏎"
         self._save = Button(save, variant="primary", id="note-save", compact=True, disabled=True)
 
     def compose(self) -> ComposeResult:
-        settle_breakpoints(self)
         with Vertical(id="note-box"):
             yield Label(NOTE_QUESTION, id="note-question", markup=False)
             yield Label(NOTE_CAPTION, id="note-caption", markup=False)

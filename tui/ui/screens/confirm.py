@@ -5,19 +5,19 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from tui.ui.breakpoints import settle_breakpoints
+from tui.ui.screens.base import BacktoneModal
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(BacktoneModal[bool]):
+    HELP_NAME = "Question"
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes", show=False),
-        Binding("n", "answer(False)", "No", show=False),
-        Binding("escape", "answer(False)", "No", show=False),
-        Binding("left", "app.focus_previous", show=False),
-        Binding("right", "app.focus_next", show=False),
+        Binding("y", "answer(True)", "Yes", show=False, id="yes"),
+        Binding("n", "answer(False)", "No", show=False, id="no"),
+        Binding("escape", "answer(False)", "No", show=False, id="no"),
+        Binding("left", "app.focus_previous", show=False, id="focus_previous"),
+        Binding("right", "app.focus_next", show=False, id="focus_next"),
     ]
 
     def __init__(self, question: str, detail: str = "", yes: str = "Yes", no: str = "No") -> None:
@@ -28,7 +28,6 @@ class ConfirmScreen(ModalScreen[bool]):
         self.no = no
 
     def compose(self) -> ComposeResult:
-        settle_breakpoints(self)
         with Vertical(id="confirm-box"):
             yield Static(self.question, id="confirm-question", markup=False)
             if self.detail:

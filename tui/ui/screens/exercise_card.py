@@ -12,12 +12,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.core.model import Exercise, Phase
 from tui.core.poses import pose_rows
-from tui.ui.breakpoints import settle_breakpoints
+from tui.ui.screens.base import BacktoneModal
 
 # A pose on the card is drawn in the box a hand-drawn figure may take (check's limit): the
 # card shows every phase side by side, the session one big.
@@ -73,21 +72,22 @@ def phase_figure(name: str, figure: str) -> RenderableType:
     return Group(title, Text(figure, no_wrap=True, overflow="crop", end=""))
 
 
-class ExerciseCardScreen(ModalScreen[None]):
+class ExerciseCardScreen(BacktoneModal[None]):
+    HELP_NAME = "Exercise card"
     BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("i", "close", "Close", show=False),
-        Binding("q", "close", "Close", show=False),
+        Binding("escape", "close", "Close", id="close"),
+        Binding("i", "close", "Close", show=False, id="card"),
+        Binding("q", "close", "Close", show=False, id="close"),
     ]
 
-    def __init__(self, exercise: Exercise, caution: str = "", ascii_only: bool = False) -> None:
-        super().__init__()
+    def __init__(
+        self, exercise: Exercise, caution: str = "", ascii_only: bool | None = None
+    ) -> None:
+        super().__init__(ascii_only=ascii_only)
         self.exercise = exercise
         self.caution = caution
-        self.ascii_only = ascii_only
 
     def compose(self) -> ComposeResult:
-        settle_breakpoints(self)
         with VerticalScroll(id="card-box") as box:
             box.border_title = Text(self.exercise.name)
             box.border_subtitle = "Esc to close"

@@ -7,16 +7,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Static
 
-from tui.ui.breakpoints import settle_breakpoints
-
-EXTRA_KEYS = [
-    ("ctrl+p", "Command palette: start a routine, change the theme, bell on/off"),
-    ("ctrl+z", "Suspend to the shell (a session pauses); `fg` brings it back"),
-    ("ctrl+q", "Quit at once"),
-]
+from tui.ui.screens.base import BacktoneModal
 
 
 def screen_name(screen: Screen[object]) -> str:
@@ -25,7 +19,8 @@ def screen_name(screen: Screen[object]) -> str:
     return screen.title or getattr(screen, "HELP_NAME", None) or "this screen"
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(BacktoneModal[None]):
+    HELP_NAME = "Help"
     DEFAULT_CSS = """
     #help-speech {
         margin-top: 1;
@@ -33,9 +28,9 @@ class HelpScreen(ModalScreen[None]):
     }
     """
     BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("question_mark", "close", "Close", show=False),
-        Binding("q", "close", "Close", show=False),
+        Binding("escape", "close", "Close", id="close"),
+        Binding("question_mark", "close", "Close", show=False, id="help"),
+        Binding("q", "close", "Close", show=False, id="close"),
     ]
 
     def __init__(self, beneath: Screen[object]) -> None:
@@ -43,14 +38,11 @@ class HelpScreen(ModalScreen[None]):
         self.beneath = beneath
 
     def compose(self) -> ComposeResult:
-        settle_breakpoints(self)
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         for keys, text in self._rows():
             table.add_row(keys, text)
-        for key, text in EXTRA_KEYS:
-            table.add_row(key, text)
         with VerticalScroll(id="help-box") as box:
             # The session's title is the routine's name: text, never markup.
             box.border_title = Text(f"Keys: {screen_name(self.beneath)}")
@@ -69,25 +61,35 @@ class HelpScreen(ModalScreen[None]):
         return status[:1].upper() + status[1:] + "."
 
     def _rows(self) -> list[tuple[str, str]]:
-        """One row per key: a key bound to several actions (Space: pause, resume, go on) has
-        them on one line; keys without a description join the row of their action."""
-        bindings = [b for b in self.beneath.BINDINGS if isinstance(b, Binding)]
-        rows: dict[str, list[str]] = {}
-        for binding in bindings:
-            if not binding.description:
-                continue
-            also = [
-                self.app.get_key_display(other)
-                for other in bindings
-                if other.action == binding.action and not other.description
-            ]
-            keys = " / ".join([self.app.get_key_display(binding), *also])
-            text = binding.tooltip or binding.description
-            if text not in rows.setdefault(keys, []):
-                rows[keys].append(text)
+        """One row per action, from the keys live on the screen beneath (the keymap of
+        [keys] applied): a key with several meanings (Space: pause, resume, go on) has them on
+        one line, and every key of an action (→ / n) is on its row. The screen's own keys
+        first, then the app's that work on it, in the order they are declared."""
+        beneath = self.beneath
+        keys: dict[str, list[str]] = {}
+        texts: dict[str, list[str]] = {}
+        for node, bindings in beneath._modal_binding_chain:  # what active_bindings reads
+            if node is not beneath and node is not self.app:
+                continue  # a focused widget's own keys (the table's arrows) are not listed
+            for _key, binding in bindings:
+                if binding.id is None:
+                    continue  # Textual's own (Tab, Ctrl+C, the Ctrl+Q beneath ours)
+                shown = self.app.get_key_display(binding)
+                if shown not in keys.setdefault(binding.id, []):
+                    keys[binding.id].append(shown)
+                text = binding.tooltip or binding.description
+                said = texts.setdefault(binding.id, [])
+                # The app's Ctrl+Q says less than the screen's q about the same action.
+                if text and text not in said and (node is beneath or not said):
+                    said.append(text)
+        declared = [b.id for b in Binding.make_bindings([*beneath.BINDINGS, *self.app.BINDINGS])]
         return [
-            (keys, "; ".join([texts[0], *(t[:1].lower() + t[1:] for t in texts[1:])]))
-            for keys, texts in rows.items()
+            (
+                " / ".join(keys[group]),
+                "; ".join([said[0], *(t[:1].lower() + t[1:] for t in said[1:])]),
+            )
+            for group, said in sorted(texts.items(), key=lambda item: declared.index(item[0]))
+            if said
         ]
 
     def action_close(self) -> None:

@@ -14,7 +14,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from tui.core.model import RoutineBook
@@ -22,7 +21,7 @@ from tui.store.chart_rows import chart_sessions
 from tui.store.export import HISTORY_COLUMNS, history_cells, printable, started_text
 from tui.store.rows import HistoryUnavailable, SessionRow
 from tui.store.sessions import HistoryStore
-from tui.ui.breakpoints import settle_breakpoints
+from tui.ui.screens.base import BacktoneScreen
 from tui.ui.screens.session_detail import SessionDetailScreen
 from tui.ui.widgets.screen_header import ScreenHeader
 from tui.ui.widgets.trend_chart import TrendChart
@@ -57,7 +56,8 @@ def screen_cells(row: SessionRow, ascii_only: bool = False) -> list[Text]:
     return shown
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(BacktoneScreen[None]):
+    HELP_NAME = "History"
     TITLE = "History"
     # The chart and its calendar where there is room for them and the table; on a narrow or
     # short terminal, and while there is nothing to chart, the sentence that says it in words.
@@ -74,24 +74,28 @@ class HistoryScreen(Screen[None]):
     """
     BINDINGS = [
         # Priority: the DataTable's own Enter would otherwise hide "⏎ Details" in the Footer.
-        Binding("enter", "details", "Details", priority=True),
-        Binding("d", "delete", "Delete"),
-        Binding("u", "undo", "Undo", tooltip="Bring back the session deleted last"),
-        Binding("escape", "back", "Back"),
-        Binding("r", "report", "Report", tooltip="Write the report for your physiotherapist"),
-        Binding("q", "back", show=False),
+        Binding("enter", "details", "Details", priority=True, id="details"),
+        Binding("d", "delete", "Delete", id="delete"),
+        Binding("u", "undo", "Undo", tooltip="Bring back the session deleted last", id="undo"),
+        Binding("escape", "back", "Back", id="back"),
+        Binding(
+            "r",
+            "report",
+            "Report",
+            tooltip="Write the report for your physiotherapist",
+            id="report",
+        ),
+        Binding("q", "back", show=False, id="back"),
     ]
 
-    def __init__(self, store: HistoryStore, ascii_only: bool = False) -> None:
-        super().__init__()
+    def __init__(self, store: HistoryStore, ascii_only: bool | None = None) -> None:
+        super().__init__(ascii_only=ascii_only)
         self.store = store
-        self.ascii_only = ascii_only
         self.rows: list[SessionRow] = []
         self.total = 0
         self.deleted: list[int] = []  # deleted while the screen is open, the last one last
 
     def compose(self) -> ComposeResult:
-        settle_breakpoints(self)
         yield ScreenHeader()
         with Vertical(id="history-top"):
             yield Static(id="stats")

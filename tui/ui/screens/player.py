@@ -15,7 +15,6 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.errors import NoWidget
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Label, Static
@@ -29,7 +28,8 @@ from tui.core.engine import (
 )
 from tui.speech import Speaker
 from tui.ui import cues, messages
-from tui.ui.breakpoints import SESSION_HORIZONTAL, SESSION_VERTICAL, settle_breakpoints
+from tui.ui.breakpoints import SESSION_HORIZONTAL, SESSION_VERTICAL
+from tui.ui.screens.base import BacktoneScreen
 from tui.ui.session_layout import plan_poses, widest_countdown, widest_shape
 from tui.ui.session_view import BarCells, SessionView, caution_fits, session_view
 from tui.ui.widgets.bar import QuietProgressBar
@@ -76,31 +76,58 @@ def write_to_terminal(app: App[object], data: str) -> None:
         app._driver.write(data)
 
 
-class SessionScreen(Screen[None]):
+class SessionScreen(BacktoneScreen[None]):
+    HELP_NAME = "Session"
     # Its own breakpoints: the figure goes beside the clock from -wide, the big state and
     # rep count show from -broad and -big (styles.tcss).
     HORIZONTAL_BREAKPOINTS = SESSION_HORIZONTAL
     VERTICAL_BREAKPOINTS = SESSION_VERTICAL
     BINDINGS = [
-        Binding("space", "pause", "Pause", tooltip="Pause the countdown"),
-        Binding("space", "resume", "Resume", tooltip="Resume the countdown"),
-        Binding("space", "go_on", "Go on", tooltip="Go on from a phase that waits for you"),
-        Binding("right", "next_segment", "Next", tooltip="Skip to the next segment"),
-        Binding("n", "next_segment", show=False),
-        Binding("left", "previous_segment", "Back", tooltip="Back one segment"),
-        Binding("p", "previous_segment", show=False),
-        Binding("right_square_bracket", "next_exercise", "Next exercise", show=False),
-        Binding("left_square_bracket", "previous_exercise", "Previous exercise", show=False),
-        Binding("r", "restart_exercise", "Restart exercise", show=False),
-        Binding("plus", "adjust(5)", "+5s", tooltip="Add 5 seconds to this segment"),
-        Binding("equals_sign", "adjust(5)", show=False),
-        Binding("minus", "adjust(-5)", "-5s", tooltip="Take 5 seconds off this segment"),
+        Binding("space", "pause", "Pause", tooltip="Pause the countdown", id="pause"),
+        Binding("space", "resume", "Resume", tooltip="Resume the countdown", id="pause"),
+        Binding(
+            "space", "go_on", "Go on", tooltip="Go on from a phase that waits for you", id="pause"
+        ),
+        Binding("right", "next_segment", "Next", tooltip="Skip to the next segment", id="next"),
+        Binding("n", "next_segment", show=False, id="next"),
+        Binding("left", "previous_segment", "Back", tooltip="Back one segment", id="previous"),
+        Binding("p", "previous_segment", show=False, id="previous"),
+        Binding(
+            "right_square_bracket",
+            "next_exercise",
+            "Next exercise",
+            show=False,
+            id="next_exercise",
+        ),
+        # A phone's SSH keyboard may have no brackets at hand: N and P do it too.
+        Binding("N", "next_exercise", show=False, id="next_exercise"),
+        Binding(
+            "left_square_bracket",
+            "previous_exercise",
+            "Previous exercise",
+            show=False,
+            id="previous_exercise",
+        ),
+        Binding("P", "previous_exercise", show=False, id="previous_exercise"),
+        Binding("r", "restart_exercise", "Restart exercise", show=False, id="restart_exercise"),
+        Binding("plus", "adjust(5)", "+5s", tooltip="Add 5 seconds to this segment", id="add_time"),
+        Binding("equals_sign", "adjust(5)", show=False, id="add_time"),
+        Binding(
+            "minus", "adjust(-5)", "-5s", tooltip="Take 5 seconds off this segment", id="take_time"
+        ),
         # What b does, not what the bell is: "Bell on" read as the state it was in.
-        Binding("b", "set_bell(False)", "Mute bell", tooltip="Turn the bell off"),
-        Binding("b", "set_bell(True)", "Unmute bell", tooltip="Turn the bell on"),
-        Binding("i", "card", "Card", tooltip="The exercise card: setup, cues, figures", show=False),
-        Binding("q", "stop", "Stop", tooltip="Stop the session (asks first)"),
-        Binding("escape", "stop", show=False),
+        Binding("b", "set_bell(False)", "Mute bell", tooltip="Turn the bell off", id="bell"),
+        Binding("b", "set_bell(True)", "Unmute bell", tooltip="Turn the bell on", id="bell"),
+        Binding(
+            "i",
+            "card",
+            "Card",
+            tooltip="The exercise card: setup, cues, figures",
+            show=False,
+            id="card",
+        ),
+        Binding("q", "stop", "Stop", tooltip="Stop the session (asks first)", id="stop"),
+        Binding("escape", "stop", show=False, id="stop"),
     ]
 
     def __init__(
@@ -109,17 +136,16 @@ class SessionScreen(Screen[None]):
         recorder: Recorder | None = None,
         *,
         bell_on: bool = True,
-        ascii_only: bool = False,
+        ascii_only: bool | None = None,
         notify: str = "off",
         env: dict[str, str] | None = None,
         speech: str = "off",
         speech_engine: Engine | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(ascii_only=ascii_only)
         self.session = session
         self.recorder = recorder
         self.bell_on = bell_on
-        self.ascii_only = ascii_only
         self.title = session.plan.routine.name
         self._view: SessionView | None = None
         self._texts: dict[str, Static] = {}
@@ -160,7 +186,6 @@ class SessionScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         # Every widget the screen writes to is kept as it is built: a key can reach the screen
         # before it is mounted (a burst at the check-in), and nothing then has to be looked up.
-        settle_breakpoints(self)
         yield ScreenHeader()
         texts = self._texts = {
             field: (Static if field in ("caution", "guidance") else Label)(id=id_, markup=False)

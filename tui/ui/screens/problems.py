@@ -6,22 +6,37 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from tui.core.model import RoutineError
 from tui.ui import messages
-from tui.ui.breakpoints import settle_breakpoints
+from tui.ui.screens.base import BacktoneScreen
 from tui.ui.widgets.screen_header import ScreenHeader
 
 
-class ProblemsScreen(Screen[None]):
+class ProblemsScreen(BacktoneScreen[None]):
+    HELP_NAME = "Routine file problems"
     TITLE = "Routine file problems"
     BINDINGS = [
-        Binding("e", "edit", "Edit file", tooltip="Open the routine file in $EDITOR, then reload"),
-        Binding("r", "reload", "Reload", tooltip="Read the routine file again"),
-        Binding("escape", "back", "Back", tooltip="Back to the last routines that loaded"),
-        Binding("q", "app.quit", "Quit", tooltip="Quit (exit code 1: the file has problems)"),
+        Binding(
+            "e",
+            "edit",
+            "Edit file",
+            tooltip="Open the routine file in $EDITOR, then reload",
+            id="edit",
+        ),
+        Binding("r", "reload", "Reload", tooltip="Read the routine file again", id="reload"),
+        Binding(
+            "escape", "back", "Back", tooltip="Back to the last routines that loaded", id="back"
+        ),
+        Binding("b", "back", show=False, id="back"),  # a phone's keyboard may have no Esc
+        Binding(
+            "q",
+            "app.quit",
+            "Quit",
+            tooltip="Quit (exit code 1: the file has problems)",
+            id="quit",
+        ),
     ]
 
     def __init__(self, error: RoutineError, *, can_go_back: bool) -> None:
@@ -30,7 +45,6 @@ class ProblemsScreen(Screen[None]):
         self.can_go_back = can_go_back
 
     def compose(self) -> ComposeResult:
-        settle_breakpoints(self)
         yield ScreenHeader()
         with VerticalScroll(id="problems"):
             yield Static(id="problems-text")

@@ -7,14 +7,13 @@ from enum import StrEnum
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui.core.plan import Plan
 from tui.core.timefmt import format_duration
 from tui.store.export import started_text
 from tui.store.rows import SessionRow
-from tui.ui.breakpoints import settle_breakpoints
+from tui.ui.screens.base import BacktoneModal
 
 
 def where_it_stopped(row: SessionRow, plan: Plan | None) -> str:
@@ -36,13 +35,15 @@ class ResumeAnswer(StrEnum):
     LATER = "later"  # ask again at the next start
 
 
-class ResumeScreen(ModalScreen[ResumeAnswer]):
+class ResumeScreen(BacktoneModal[ResumeAnswer]):
+    HELP_NAME = "Resume"
     BINDINGS = [
-        Binding("r", "answer('resume')", "Resume", show=False),
-        Binding("k", "answer('keep')", "Keep as interrupted", show=False),
-        Binding("escape", "answer('later')", "Later", show=False),
-        Binding("left", "app.focus_previous", show=False),
-        Binding("right", "app.focus_next", show=False),
+        Binding("r", "answer('resume')", "Resume", show=False, id="resume"),
+        Binding("k", "answer('keep')", "Keep as interrupted", show=False, id="keep"),
+        Binding("escape", "answer('later')", "Later", show=False, id="later"),
+        Binding("l", "answer('later')", show=False, id="later"),  # without Esc, on a phone
+        Binding("left", "app.focus_previous", show=False, id="focus_previous"),
+        Binding("right", "app.focus_next", show=False, id="focus_next"),
     ]
 
     def __init__(self, row: SessionRow, plan: Plan | None, why_not: str = "") -> None:
@@ -55,7 +56,6 @@ class ResumeScreen(ModalScreen[ResumeAnswer]):
         )
 
     def compose(self) -> ComposeResult:
-        settle_breakpoints(self)
         with Vertical(id="confirm-box"):
             yield Static("An unfinished session", id="confirm-question")
             yield Static(where_it_stopped(self.row, self.plan), id="confirm-detail", markup=False)

@@ -18,7 +18,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -29,7 +28,7 @@ from tui.core.plan import Length, routine_length, step_length
 from tui.core.progression import Level, Levels, apply_levels, level_text, level_values
 from tui.core.timefmt import format_length
 from tui.ui import messages
-from tui.ui.breakpoints import settle_breakpoints
+from tui.ui.screens.base import BacktoneModal, BacktoneScreen
 from tui.ui.widgets.screen_header import ScreenHeader
 
 FILE_CHECK_SECONDS = 2.0
@@ -160,17 +159,21 @@ def caution_text(routine: Routine | None, ascii_only: bool) -> Text:
     return text
 
 
-class StepPicker(ModalScreen[int | None]):
+class StepPicker(BacktoneModal[int | None]):
     """Which exercise of the routine to open the card of (`i`, when there are several)."""
 
-    BINDINGS = [Binding("escape", "close", "Close"), Binding("q", "close", show=False)]
+    HELP_NAME = "Pick an exercise"
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="close"),
+        Binding("q", "close", show=False, id="close"),
+    ]
 
     def __init__(self, routine: Routine) -> None:
         super().__init__()
         self.routine = routine
 
     def compose(self) -> ComposeResult:
-        settle_breakpoints(self)
         with Vertical(id="picker-box") as box:
             box.border_title = "Which exercise?"
             box.border_subtitle = "Enter opens · Esc closes"
@@ -190,17 +193,20 @@ class StepPicker(ModalScreen[int | None]):
         self.dismiss(None)
 
 
-class RoutinesScreen(Screen[None]):
+class RoutinesScreen(BacktoneScreen[None]):
     HELP_NAME = "Routines"
     AUTO_FOCUS = "#routine-list"
     BINDINGS = [
-        Binding("enter", "start", "Start", priority=True),
-        Binding("slash", "filter", "Filter"),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
-        Binding("i", "card", "Card", tooltip="The exercise's card: setup, cues, figures"),
-        Binding("h", "history", "History"),
-        Binding("e", "edit", "Edit file"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("enter", "start", "Start", priority=True, id="start"),
+        Binding("slash", "filter", "Filter", id="filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
+        Binding("ctrl+u", "clear_filter", show=False, id="clear_filter"),  # without Esc
+        Binding(
+            "i", "card", "Card", tooltip="The exercise's card: setup, cues, figures", id="card"
+        ),
+        Binding("h", "history", "History", id="history"),
+        Binding("e", "edit", "Edit file", id="edit"),
+        Binding("q", "app.quit", "Quit", id="quit"),
     ]
 
     def __init__(
@@ -211,10 +217,9 @@ class RoutinesScreen(Screen[None]):
         ascii_only: bool | None = None,
         levels: Levels | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(ascii_only=ascii_only)
         self.book = book
         self.routines_path = routines_path
-        self._ascii_only = ascii_only  # None: as the app says
         self.lengths: dict[str, Length] = {}
         self.levels: Levels = levels or {}
         self._file_check: Timer | None = None
@@ -226,7 +231,6 @@ class RoutinesScreen(Screen[None]):
         self.shown: list[Routine] = []
 
     def compose(self) -> ComposeResult:
-        settle_breakpoints(self)
         yield ScreenHeader()
         yield Static(PAIN_NOTICE, id="pain-notice", markup=False)
         yield Input(placeholder="Filter routines by name or exercise", id="filter")
@@ -355,12 +359,6 @@ class RoutinesScreen(Screen[None]):
         caution = self.query_one("#routine-caution", Static)
         caution.update(caution_text(routine, self.ascii_only))
         caution.display = routine is not None
-
-    @property
-    def ascii_only(self) -> bool:
-        if self._ascii_only is not None:
-            return self._ascii_only
-        return bool(getattr(self.app, "ascii_only", False))
 
     @on(OptionList.OptionHighlighted, "#routine-list")
     def _highlighted(self) -> None:

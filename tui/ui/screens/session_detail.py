@@ -8,14 +8,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
 from tui.core.timefmt import format_duration
 from tui.store.export import outcome_text, pain_text, started_text
 from tui.store.rows import HistoryUnavailable, SessionRow
 from tui.store.sessions import HistoryStore
-from tui.ui.breakpoints import settle_breakpoints
+from tui.ui.screens.base import BacktoneModal
 
 # Outcome and time first after the number: they are what is looked for, and at 40 or 50
 # columns the columns after them go off the right edge (the table scrolls sideways to them).
@@ -53,8 +52,12 @@ def note_text(row: SessionRow) -> Text | None:
     return shown
 
 
-class SessionDetailScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape", "close", "Close"), Binding("q", "close", show=False)]
+class SessionDetailScreen(BacktoneModal[None]):
+    HELP_NAME = "Session detail"
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="close"),
+        Binding("q", "close", show=False, id="close"),
+    ]
     DEFAULT_CSS = """
     #detail-note {
         max-height: 4;
@@ -64,14 +67,14 @@ class SessionDetailScreen(ModalScreen[None]):
     }
     """
 
-    def __init__(self, store: HistoryStore, row: SessionRow, ascii_only: bool = False) -> None:
-        super().__init__()
+    def __init__(
+        self, store: HistoryStore, row: SessionRow, ascii_only: bool | None = None
+    ) -> None:
+        super().__init__(ascii_only=ascii_only)
         self.store = store
         self.row = row
-        self.ascii_only = ascii_only
 
     def compose(self) -> ComposeResult:
-        settle_breakpoints(self)
         row = self.row
         with Vertical(id="detail-box") as box:
             dot = " - " if self.ascii_only else " · "

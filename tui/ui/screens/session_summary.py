@@ -17,7 +17,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.reactive import var
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from tui.core.engine import Outcome, Session, Status
@@ -26,7 +25,7 @@ from tui.core.summary import summarize
 from tui.core.timefmt import format_duration
 from tui.store.rows import Stats
 from tui.ui import messages
-from tui.ui.breakpoints import settle_breakpoints
+from tui.ui.screens.base import BacktoneScreen
 from tui.ui.widgets.screen_header import ScreenHeader
 
 PAIN_RISE = 2  # points up from before to after that the summary speaks of
@@ -138,13 +137,14 @@ def stats_rows(stats: Stats) -> list[tuple[str, Text]]:
     return rows
 
 
-class SummaryScreen(Screen[None]):
+class SummaryScreen(BacktoneScreen[None]):
+    HELP_NAME = "Session summary"
     TITLE = "Session summary"
     BINDINGS = [
-        Binding("enter", "back", "Routines", priority=True),
-        Binding("escape", "back", show=False),
-        Binding("h", "history", "History"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("enter", "back", "Routines", priority=True, id="back"),
+        Binding("escape", "back", show=False, id="back"),
+        Binding("h", "history", "History", id="history"),
+        Binding("q", "app.quit", "Quit", id="quit"),
     ]
 
     # The streak and week, once the history has counted this session; the check-ins before
@@ -158,17 +158,15 @@ class SummaryScreen(Screen[None]):
         session: Session,
         stats: Stats | None = None,
         caution: str | None = None,
-        ascii_only: bool = False,
+        ascii_only: bool | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(ascii_only=ascii_only)
         self.session = session
         self.caution = caution if caution is not None else session.plan.routine.caution
-        self.ascii_only = ascii_only
         self.set_reactive(SummaryScreen.stats, stats)
         self._text = Static(self._render_summary(), id="summary-text")
 
     def compose(self) -> ComposeResult:
-        settle_breakpoints(self)
         yield ScreenHeader()
         with VerticalScroll(id="summary"):
             yield self._text
