@@ -93,6 +93,9 @@ class Terminal:
             dimensions=(rows, cols),
             cwd=str(cwd) if cwd else None,
             timeout=DEFAULT_TIMEOUT,
+            # A test run started under nohup would pass on SIGHUP ignored: the hang-up tests
+            # need what a login shell gives.
+            preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL),
         )
 
     # -- reading -----------------------------------------------------------------------------
