@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from storehelpers import World
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -16,6 +18,15 @@ def examples_dir() -> Path:
     return REPO_ROOT / "tests" / "examples"
 
 
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    """A data dir with the history store's fake clocks (storehelpers.World); every store
+    opened on it is closed after the test."""
+    w = World(tmp_path / "data")
+    yield w
+    w.close_all()
+
+
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Point backtone's config and data at tmp_path; ignore any inherited routines file."""
@@ -24,13 +35,15 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("BACKTONE_ROUTINES", raising=False)
 
 
+SLOW_FOLDERS = {"e2e"}  # the real command in a pseudo-terminal, or over sshd
 SLOW_FILES = {"test_monkey.py"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """`slow`: the monkey tests and everything that drives the real command (a pty, sshd, a
-    browser). CI runs them all; `pytest -m "not slow"` is the day-to-day subset."""
+    """`slow`: everything under tests/e2e, the monkey tests, and the browser tests. CI runs
+    them all; `pytest -m "not slow"` is the day-to-day subset."""
     for item in items:
-        in_slow_file = item.path.name in SLOW_FILES
-        if in_slow_file or item.get_closest_marker("e2e") or item.get_closest_marker("browser"):
+        folder = item.path.parent.name
+        slow_file = folder in SLOW_FOLDERS or item.path.name in SLOW_FILES
+        if slow_file or item.get_closest_marker("e2e") or item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.slow)

@@ -35,7 +35,7 @@ from tui.ui.screens.routine_list import (
     search_text,
 )
 
-BUNDLED = Path(__file__).resolve().parents[1] / "routines.toml"
+BUNDLED = Path(__file__).resolve().parents[2] / "routines.toml"
 
 
 async def test_lists_routines_and_follows_the_highlight(tmp_path: Path) -> None:

@@ -13,20 +13,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_history_store import (
-    OPERATIONS,
-    SHORT,
-    FailingCommit,
-    FakeClock,
-    Outcome,
-    World,
-    engine_outcomes,
-    operation,
-    stored_outcomes,
-)
+from storehelpers import SHORT, FakeClock, World, engine_outcomes, stored_outcomes
+from test_sessions import OPERATIONS, FailingCommit, operation
 
 import tui.store.errors as errors_module
-from tui.core.engine import Event, Session
+from tui.core.engine import Event, Outcome, Session
 from tui.store.checkpoint import worth_writing
 from tui.store.database import BUSY_TIMEOUT_MS, DB_NAME
 from tui.store.recorder import (
@@ -40,13 +31,6 @@ from tui.store.recorder import (
 )
 from tui.store.rows import NOTE_MAX_CHARACTERS, HistoryBusy, HistoryUnavailable
 from tui.store.sessions import HistoryStore
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    w = World(tmp_path / "data")
-    yield w
-    w.close_all()
 
 
 @contextmanager

@@ -330,7 +330,7 @@ def test_no_speech_process_outlives_the_program(tmp_path: Path) -> None:
         f"s.say({LONG!r});"
         "fakespeech.wait_for(log, lambda said: len(said) == 1, 'begun')"
     )
-    tests, repo = str(Path(__file__).parent), str(Path(__file__).parents[1])
+    tests, repo = str(Path(__file__).parents[1]), str(Path(__file__).parents[2])
     subprocess.run([sys.executable, "-c", script, tests, repo, str(log)], check=True, timeout=30)
     [said] = utterances(log)
     assert said.cut and not alive(said.pid)

@@ -392,7 +392,7 @@ async def test_bars_without_room_wait_and_are_drawn_when_they_get_it(
 
     monkeypatch.setattr(QuietProgressBar, "update", counted)
     clock = ManualClock()
-    bundled = Path(__file__).resolve().parents[1] / "routines.toml"
+    bundled = Path(__file__).resolve().parents[2] / "routines.toml"
     app = make_app(tmp_path, routines=bundled, clock=clock, start_routine="daily-back")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

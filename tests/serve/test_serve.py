@@ -40,7 +40,7 @@ from tui.serve.server import (
     serve_main,
 )
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 # `backtone serve` on its own, flag for flag, from this checkout.
 SERVE_COMMAND = [
     sys.executable,

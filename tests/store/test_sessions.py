@@ -8,12 +8,10 @@ flock on a file, which two separately opened file descriptions contend for even 
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
 import os
-import re
 import signal
 import sqlite3
 import stat
@@ -21,201 +19,39 @@ import subprocess
 import sys
 import tempfile
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from storehelpers import (
+    ISO_WITH_OFFSET,
+    MINUTE,
+    ROUTINES,
+    SHORT,
+    FakeClock,
+    World,
+    engine_outcomes,
+    expected_status,
+    play_to_end,
+    record,
+    step,
+    stored_outcomes,
+    tz,
+)
 
 import tui.store.database as history_module
 from tui import cli
-from tui.core.engine import Countdown, Event, Outcome, Session, Status
-from tui.core.loader import load_text
-from tui.core.plan import Plan, build_plan
+from tui.core.engine import Countdown, Event, Outcome, Session
 from tui.store.database import DB_NAME, SCHEMA_VERSION
 from tui.store.export import EXPORT_FIELDS, ExportedSession, export, export_record, export_text
 from tui.store.recorder import Recorder, resume_session, start_recording
 from tui.store.rows import HistoryUnavailable, SegmentRow, SessionRow
 from tui.store.sessions import HistoryStore
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-
-ROUTINES = """\
-schema = 1
-
-[defaults]
-prepare = 2
-rest = 3
-switch_sides = 2
-
-[exercises.egg]
-name = "Egg"
-phases = [
-  { name = "Hug knees to chest", seconds = 6, hold = true },
-  { name = "Release", seconds = 2 },
-]
-
-[exercises.knee]
-name = "Knee hug"
-phases = [{ name = "Get into position" }, { name = "Hug one knee", seconds = 4, hold = true }]
-
-[exercises.plank]
-name = "Plank"
-phases = [{ name = "Hold the plank", seconds = 60, hold = true }]
-
-[[routines]]
-id = "short"
-name = "Short test"
-steps = [
-  { exercise = "egg", reps = 2 },
-  { exercise = "knee", sides = ["left", "right"] },
-]
-
-[[routines]]
-id = "minute"
-name = "One minute"
-prepare = 0
-steps = [{ exercise = "plank" }]
-"""
-
-BOOK = load_text(ROUTINES)
-SHORT = build_plan(BOOK.routine("short"))  # 12 segments, two of them untimed
-MINUTE = build_plan(BOOK.routine("minute"))  # one 60 s segment
-
-ISO_WITH_OFFSET = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
-
-
-def tz(hours: int, minutes: int = 0) -> timezone:
-    return timezone(timedelta(hours=hours, minutes=minutes))
-
-
-class FakeClock:
-    """The engine's monotonic clock: it moves only when a test says so."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self.value = start
-
-    def __call__(self) -> float:
-        return self.value
-
-    def advance(self, seconds: float) -> None:
-        self.value += seconds
-
-
-class FakeNow:
-    """Wall time for the store: an aware datetime a test sets or moves."""
-
-    def __init__(self, when: datetime) -> None:
-        self.when = when
-
-    def __call__(self) -> datetime:
-        return self.when
-
-    def set(self, when: datetime) -> None:
-        self.when = when
-
-    def advance(self, seconds: float) -> None:
-        self.when += timedelta(seconds=seconds)
-
-
-class World:
-    """One data dir, a fake clock and a fake now, and every store opened on it."""
-
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir
-        self.clock = FakeClock()
-        self.now = FakeNow(datetime(2025, 1, 15, 8, 0, tzinfo=tz(1)))
-        self.stores: list[HistoryStore] = []
-
-    def open(self) -> HistoryStore:
-        store = HistoryStore.open(self.data_dir, now=self.now)
-        self.stores.append(store)
-        return store
-
-    def tick(self, seconds: float) -> None:
-        """Time passes for the engine and on the wall alike."""
-        self.clock.advance(seconds)
-        self.now.advance(seconds)
-
-    def session(self, plan: Plan = SHORT) -> Session:
-        return Session(plan, clock=self.clock)
-
-    def close_all(self) -> None:
-        for store in self.stores:
-            with contextlib.suppress(sqlite3.Error):  # closed already
-                store.close()
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    w = World(tmp_path / "data")
-    yield w
-    w.close_all()
-
-
-def stored_outcomes(store: HistoryStore, session_id: int) -> dict[int, str]:
-    return {s.segment_index: s.outcome for s in store.segments(session_id)}
-
-
-def engine_outcomes(session: Session) -> dict[int, str]:
-    return {index: outcome.value for index, outcome in session.outcomes.items()}
-
-
-def step(store: HistoryStore, session_id: int, session: Session, events: list[Event]) -> None:
-    store.checkpoint(session_id, session, events)
-
-
-def play_to_end(world: World, store: HistoryStore, session_id: int, session: Session) -> None:
-    """Start if needed, then let every timed segment run out and go on from untimed ones."""
-    if session.status is Status.READY:
-        step(store, session_id, session, session.start())
-    while not session.over:
-        if session.waiting:
-            world.tick(1.5)
-            events = session.go_on()
-        else:
-            world.tick(session.remaining() or 0.0)
-            events = session.update()
-        step(store, session_id, session, events)
-
-
-def record(
-    world: World,
-    store: HistoryStore,
-    when: datetime,
-    plan: Plan = MINUTE,
-    how: str = "complete",
-) -> int:
-    """A whole session begun at `when`: completed, stopped after one segment, or stopped at once."""
-    world.now.set(when)
-    session = world.session(plan)
-    session_id = store.begin(plan)
-    if how == "complete":
-        play_to_end(world, store, session_id, session)
-    elif how == "stop-after-one":
-        step(store, session_id, session, session.start())
-        world.tick(session.remaining() or 0.0)
-        step(store, session_id, session, session.update())
-        step(store, session_id, session, session.stop())
-    elif how == "stop-at-once":
-        step(store, session_id, session, session.start())
-        world.tick(20.0)
-        step(store, session_id, session, session.stop())
-    else:  # pragma: no cover
-        raise ValueError(how)
-    return session_id
-
-
-def expected_status(session: Session) -> str:
-    return {
-        Status.READY: "active",
-        Status.ACTIVE: "active",
-        Status.FINISHED: "completed",
-        Status.STOPPED: "stopped",
-    }[session.status]
-
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 # -- round trip -------------------------------------------------------------------------------
 
@@ -295,7 +131,7 @@ def test_delete_bins_the_session_and_its_segments(world: World) -> None:
     assert [r.id for r in store.sessions()] == [kept]
     assert len(store.segments(kept)) == 12
     # In the bin, segments and all, until it is restored or its 30 days are up
-    # (tests/test_history_bin.py).
+    # (tests/store/test_bin.py).
     assert [r.id for r in store.binned()] == [gone]
     assert len(store.segments(gone)) == 12
     assert store.restore(gone) is True

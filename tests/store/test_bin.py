@@ -12,12 +12,11 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from test_history_store import MINUTE, SHORT, World, record, step, tz
+from storehelpers import MINUTE, SHORT, World, record, step, tz
 
 import tui.store.database as database_module
 from tui.core.adherence import Period
@@ -34,13 +33,6 @@ from tui.store.rows import HistoryReadOnly
 from tui.store.sessions import BIN_DAYS, HistoryStore
 
 CET = tz(1)
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    w = World(tmp_path / "data")
-    yield w
-    w.close_all()
 
 
 def at(day: int, hour: int = 9) -> datetime:

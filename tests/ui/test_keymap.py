@@ -17,7 +17,7 @@ from tui.ui.keymap import ScreenKeys, check_keymap, typeable, ui_screens
 from tui.ui.screens.help import HelpScreen
 from tui.ui.screens.player import SessionScreen
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 HARD_ON_A_PHONE = {"escape", "left_square_bracket", "right_square_bracket"}
 
 

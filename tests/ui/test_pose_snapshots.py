@@ -3,7 +3,7 @@
 
 Each SVG was opened and judged against /work/shared/POSES.md before it was committed. After
 a deliberate change to a pose or to the drawing, regenerate with
-`pytest tests/test_pose_snapshots.py --snapshot-update` and look at every changed image.
+`pytest tests/ui/test_pose_snapshots.py --snapshot-update` and look at every changed image.
 """
 
 from __future__ import annotations

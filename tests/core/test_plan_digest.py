@@ -7,12 +7,11 @@ bundled, copied unchanged into tests/examples: they are what those versions wrot
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from test_history_store import World, step
+from storehelpers import World, step
 
 from tui.core.legacy_digest import is_legacy_digest, segments_digest, steps_digest
 from tui.core.loader import load_file, load_text
@@ -54,13 +53,6 @@ def ef2948c_book(examples_dir: Path) -> RoutineBook:
 @pytest.fixture
 def ddb3bfe_book(examples_dir: Path) -> RoutineBook:
     return load_file(examples_dir / "routines-ddb3bfe.toml")
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    w = World(tmp_path / "data")
-    yield w
-    w.close_all()
 
 
 def edited(book: RoutineBook, old: str, new: str) -> RoutineBook:

@@ -16,7 +16,7 @@ from tui.core.model import DEFAULT_CAUTION, Phase, RoutineBook, RoutineError, Ti
 from tui.paths import bundled_routines_path
 
 SOURCE = "test.toml"
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 Doc = dict[str, Any]
 
 

@@ -10,15 +10,12 @@ these steps in this order.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_history_store import World, step
+from storehelpers import World, step
 
 from tui.core.engine import Session
 from tui.core.legacy_digest import steps_digest
@@ -68,13 +65,6 @@ def rising(exercise: str, extra: str = "", every: int = 1) -> str:
 
 def routine_of(*steps: str) -> Routine:
     return load_text(routine_file(*steps)).routine("r")
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    w = World(tmp_path / "data")
-    yield w
-    w.close_all()
 
 
 def holds(store: HistoryStore, routine: Routine) -> dict[str, float]:

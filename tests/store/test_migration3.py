@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_history_store import (
-    MINUTE,
-    SHORT,
-    World,
-    play_to_end,
-    record,
-    step,
-    tz,
-    user_version,
-)
+from storehelpers import MINUTE, SHORT, World, play_to_end, record, step, tz
+from test_sessions import user_version
 
 from tui.core.progression import step_identities
 from tui.store.database import APPLICATION_ID, DB_NAME, MIGRATIONS, SCHEMA_VERSION
@@ -36,13 +27,6 @@ VALUES (7, 'minute', 'One minute', 'abc', '2024-06-01T07:00:00+02:00', '2024-06-
 INSERT INTO segments VALUES (7, 0, 'work', 'Hold the plank', 'Plank', 'Rep 1/1', 'done', 60.0,
     '2024-06-01T07:01:00+02:00');
 """
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    w = World(tmp_path / "data")
-    yield w
-    w.close_all()
 
 
 def make_version_2(path: Path) -> None:

@@ -16,7 +16,6 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ptyhelpers import Terminal, clean_env, find_backtone
-from test_history_store import MINUTE, SHORT, World, play_to_end, record, step, tz
+from storehelpers import MINUTE, SHORT, World, play_to_end, record, step, tz
 
 import tui.store.database as database_module
 from tui.cli import main, quick_status_arguments
@@ -37,13 +36,6 @@ from tui.store.rows import HistoryUnavailable
 from tui.store.sessions import HistoryStore
 
 CET = tz(1)
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    w = World(tmp_path / "data")
-    yield w
-    w.close_all()
 
 
 def at(day: int, hour: int = 9) -> datetime:

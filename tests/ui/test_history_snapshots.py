@@ -4,7 +4,7 @@ and in ASCII, each compared with an SVG a person has opened and read.
 
 As in test_snapshots.py: the history is written on fixed days before a fixed clock, the bell
 is off and toasts are not shown. After a deliberate change of the screen, regenerate with
-`pytest tests/test_history_snapshots.py --snapshot-update` and open every changed SVG.
+`pytest tests/ui/test_history_snapshots.py --snapshot-update` and open every changed SVG.
 """
 
 from __future__ import annotations

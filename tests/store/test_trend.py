@@ -7,22 +7,13 @@ import json
 import random
 import statistics
 import time
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_history_store import (
-    MINUTE,
-    SHORT,
-    World,
-    play_to_end,
-    record,
-    step,
-    tz,
-)
+from storehelpers import MINUTE, SHORT, World, play_to_end, record, step, tz
 
 from tui.core.progression import IndexedRecord, PastSession, step_identities
 from tui.store.sessions import HistoryStore
@@ -32,13 +23,6 @@ INSERT = (
     " planned_seconds, active_seconds, segments_done, segments_total, updated_at, pain_before,"
     " pain_after, full_steps) VALUES (?, 'Name', 'abc', ?, ?, ?, 60, ?, ?, 10, ?, ?, ?, ?)"
 )
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    w = World(tmp_path / "data")
-    yield w
-    w.close_all()
 
 
 def add(

@@ -22,7 +22,7 @@ from ptyscreen import read_countdown
 
 pytestmark = pytest.mark.e2e
 
-EXAMPLES = Path(__file__).resolve().parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 BAD_VALUES = """\
 # Several errors at once: all of them must be reported in one pass.
 schema = 1

@@ -3,7 +3,7 @@ and 200x60, in colour and ASCII, and mirrored for the second side of a one-sided
 
 Each SVG was opened and judged from across the room against the phase's cue before it was
 committed. After a deliberate change to the layout or to a pose, regenerate with
-`pytest tests/test_session_pose_snapshots.py --snapshot-update` and look at every changed image.
+`pytest tests/ui/test_session_pose_snapshots.py --snapshot-update` and look at every changed image.
 """
 
 from __future__ import annotations

@@ -8,21 +8,13 @@ import json
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from test_history_store import (
-    MINUTE,
-    SCHEMA_V1,
-    SHORT,
-    World,
-    record,
-    tz,
-    user_version,
-)
-from test_store_migration3 import make_version_2
+from storehelpers import MINUTE, SHORT, World, record, tz
+from test_migration3 import make_version_2
+from test_sessions import SCHEMA_V1, user_version
 
 import tui.store.database as database_module
 from tui import cli
@@ -31,13 +23,6 @@ from tui.store.rows import HistoryReadOnly, HistoryUnavailable, NoHistory, Sessi
 from tui.store.sessions import HistoryStore
 
 RUNNING_AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    w = World(tmp_path / "data")
-    yield w
-    w.close_all()
 
 
 def fingerprint(path: Path) -> tuple[str, int, list[str]]:

@@ -4,7 +4,7 @@ The images must not move between runs: the session runs on a fake clock, the his
 fixed date, the bell (and its flash) is off, toasts are not shown, and the routine files
 shown by path are named relative to the repository. Textual is pinned in the test extra: a
 new 8.x release can move a cell. After a deliberate change of a screen, regenerate with
-`pytest tests/test_snapshots.py --snapshot-update` and open every changed SVG before
+`pytest tests/ui/test_snapshots.py --snapshot-update` and open every changed SVG before
 committing it.
 """
 
@@ -31,7 +31,7 @@ from tui.ui.screens.player import SessionScreen
 
 pytestmark = pytest.mark.snapshot
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=timezone(timedelta(hours=1)))
 SMALL = (40, 12)
 USUAL = (80, 24)
