@@ -5,6 +5,7 @@ lost."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,10 @@ from apphelpers import (
     wait_until,
     write_routines,
 )
+from textual.app import ComposeResult
 from textual.events import Key
+from textual.screen import Screen
+from textual.widgets import Label
 
 from tui.core.engine import Status
 from tui.store.sessions import HistoryStore
@@ -43,7 +47,14 @@ name = "Eggs"
 steps = [{ exercise = "egg", reps = 2 }]
 """
 
-CHARACTERS = {"enter": "\r", "space": " ", "escape": "\x1b", "right": None, "left": None}
+CHARACTERS = {
+    "ctrl+q": "\x11",
+    "enter": "\r",
+    "space": " ",
+    "escape": "\x1b",
+    "right": None,
+    "left": None,
+}
 
 
 def burst(app: BacktoneApp, *keys: str) -> None:
@@ -260,3 +271,64 @@ async def test_what_the_app_learns_reaches_the_routines_screen_through_its_vars(
         await pilot.pause()
         assert not session.bell_on
         assert session.check_action("set_bell", (True,)) is True
+
+
+class SlowToBuild(Screen[None]):
+    """A screen that reads as still being built until the test opens its gate: a loaded
+    machine takes seconds to build one. (Its widgets exist: an on_mount that blocks would
+    block the app as well, and no key would arrive at all.)"""
+
+    BINDINGS = [("x", "touch", "Touch")]
+
+    def __init__(self, gate: asyncio.Event) -> None:
+        super().__init__()
+        self.gate = gate
+        self.touched_before_built = 0
+        self.touched = 0
+
+    @property
+    def is_mounted(self) -> bool:
+        return self.gate.is_set() and super().is_mounted
+
+    def compose(self) -> ComposeResult:
+        yield Label("built", id="built")
+
+    def action_touch(self) -> None:
+        if not self.gate.is_set():
+            self.touched_before_built += 1
+        self.touched += 1
+
+
+async def test_keys_wait_for_a_slow_screen_however_long_it_takes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past HELD_KEY_LIMIT the screen's keys still wait (given to it unbuilt, they reached
+    widgets that did not exist); the app's own keys go through, so Ctrl+Q quits."""
+    import tui.ui.app
+
+    monkeypatch.setattr(tui.ui.app, "HELD_KEY_LIMIT", 0.0)
+    app = make_app(tmp_path, routines=write_routines(tmp_path, ONE_EGG))
+    gate = asyncio.Event()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.screen.is_mounted, "the routines screen")
+        slow = SlowToBuild(gate)
+        app.push_screen(slow)
+        await wait_until(pilot, lambda: super(SlowToBuild, slow).is_mounted, "slow, on top")
+        burst(app, "x", "x")
+        await wait_until(pilot, lambda: len(app._held_keys) == 2, "both keys held")
+        for _ in range(20):
+            await pilot.pause(0.02)
+        assert slow.touched == 0 and len(app._held_keys) == 2, "the keys wait for the screen"
+        gate.set()
+        await wait_until(pilot, lambda: slow.touched == 2, "both keys, once it is built")
+        assert slow.touched_before_built == 0
+
+    stuck = make_app(tmp_path / "stuck", routines=write_routines(tmp_path, ONE_EGG))
+    async with stuck.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: stuck.screen.is_mounted, "the routines screen")
+        never = SlowToBuild(asyncio.Event())
+        stuck.push_screen(never)
+        await wait_until(pilot, lambda: super(SlowToBuild, never).is_mounted, "stuck, on top")
+        burst(stuck, "x", "ctrl+q")
+        await wait_until(pilot, lambda: not stuck.is_running, "Ctrl+Q quits a stuck screen")
+        assert never.touched == 0

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 HELD_KEY_CHECK = 0.01  # seconds between looks at a screen being built, while keys wait
-HELD_KEY_LIMIT = 2.0  # a screen not built by then gets its keys all the same
+HELD_KEY_LIMIT = 2.0  # a screen not built by then lets the app's own keys (Quit) through
 KEYS_SENT = 64  # keys remembered on their way through a screen: more than a burst holds
 HISTORY_OPEN_DELAY = 0.15  # seconds after start-up: the first frame goes out first
 BEFORE_QUESTION = "How is your back right now?"
@@ -176,13 +176,17 @@ class BacktoneApp(RoutineFileApp):
 
     async def _replay_held_keys(self) -> None:
         # A timer, not the next refresh: an idle app may not refresh, and the keys would wait
-        # for ever. A screen that is still not built after HELD_KEY_LIMIT gets them anyway.
-        waited = time.monotonic() - self._held_since
+        # for ever. A screen's keys wait for it however long it takes to build (a loaded
+        # machine takes seconds): given to it before, they reach widgets that do not exist.
+        # Only the app's own keys go through once it is slow, so Quit still quits.
         if not self.screen_stack:
             self._held_keys.clear()  # the app is closing
             return
-        if not self.screen.is_mounted and waited < HELD_KEY_LIMIT:
-            self.set_timer(HELD_KEY_CHECK, self._replay_held_keys)
+        if not self.screen.is_mounted:
+            if time.monotonic() - self._held_since >= HELD_KEY_LIMIT:
+                await self._run_app_keys_held()
+            if self._held_keys:
+                self.set_timer(HELD_KEY_CHECK, self._replay_held_keys)
             return
         held, self._held_keys = self._held_keys, []
         for order, old in held:
@@ -194,6 +198,23 @@ class BacktoneApp(RoutineFileApp):
                 continue
             self._keys_sent.append((key, order, self.screen))
             (self.focused or self.screen)._forward_event(key)
+
+    async def _run_app_keys_held(self) -> None:
+        """Runs the held keys that the app itself binds (Quit, the palette); the rest wait.
+        The screen's own priority keys are not run: its widgets do not exist yet."""
+        app_bindings = next(
+            (bindings for node, bindings in self.screen._binding_chain if node is self), None
+        )
+        held, self._held_keys = self._held_keys, []
+        waiting: list[tuple[int, events.Key]] = []
+        for order, old in held:
+            for binding in app_bindings.key_to_bindings.get(old.key, ()) if app_bindings else ():
+                if await self.run_action(binding.action, self):
+                    break
+            else:
+                waiting.append((order, old))
+        # Keys that came in while those ran wait behind the older ones, in the order typed.
+        self._held_keys = sorted(waiting + self._held_keys, key=lambda held_key: held_key[0])
 
     def _set_keys(self, keys: Mapping[str, object]) -> str | None:
         """The person's keys from [keys], if they can all be used; else why not."""
