@@ -9,14 +9,16 @@ from __future__ import annotations
 import os
 import sys
 
+from tui import command_table
 from tui.data_dir import data_dir_or_complaint
 from tui.exit_codes import EXIT_BAD_DATA, EXIT_OK, EXIT_USAGE
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which status avoids
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Mapping, Sequence
     from datetime import date
+    from typing import Any
 
     from tui.core.model import RoutineBook, RoutineError
     from tui.ui.app import BacktoneApp
@@ -32,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             code = run_status(*quick)
         else:
             args = build_parser().parse_args(arguments)
-            code = _handler(args.command, getattr(args, "history_action", None))(args)
+            code = _imported(args.handler)(args)
         sys.stdout.flush()  # a closed pipe shows here, not in the flush at exit
         return code
     except KeyboardInterrupt:
@@ -44,33 +46,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
-def _handler(
-    command: str | None, history_action: str | None = None
-) -> Callable[[argparse.Namespace], int]:
-    if command == "history":
-        from tui import history_cli
-
-        if history_action == "import":
-            return history_cli.import_command
-        return history_cli.history_command
-    if command == "report":
-        from tui.report.command import report_command
-
-        return report_command
-    if command == "status":
-        return _status
-    if command == "serve":
-        return _serve
-    if command in ("list", "check", "init"):
-        from tui import routines_cli
-
-        handlers: dict[str, Callable[[argparse.Namespace], int]] = {
-            "list": routines_cli.list_command,
-            "check": routines_cli.check_command,
-            "init": routines_cli.init_command,
-        }
-        return handlers[command]
-    return _open_app
+def _imported(name: str) -> Any:
+    """The function a table entry names as "module:function", imported now."""
+    module, _, function = name.partition(":")
+    return getattr(__import__(module, fromlist=[function]), function)
 
 
 def _silence_stdout() -> None:
@@ -83,51 +62,52 @@ def _silence_stdout() -> None:
 
 # -- `status`, before argparse ----------------------------------------------------------------
 
-_VALUED = {"--routines", "--data-dir", "--format"}
-_FLAGS = {"--no-bell", "--no-checkin", "--quiet", "-q"}
-_STATUS_ONLY = {"--format", "--quiet", "-q"}
-
 
 def quick_status_arguments(argv: Sequence[str]) -> tuple[str | None, str, bool] | None:
     """(data dir, format, quiet) for a plain `status` command line, read without argparse,
     which alone costs the login line a tenth of its time. Anything else (another command,
     --help, an abbreviation, a mistake) is None, and goes through argparse like every command.
-    """
+    The options it knows are the table's, before the command's name and after it."""
     if "status" not in argv:
         return None
+    before = {name: option for option in command_table.top_options() for name in option.names}
+    after = {
+        name: option
+        for option in command_table.command_options(command_table.find("status"))
+        for name in option.names
+    }
     values: dict[str, str] = {}
-    seen_command = False
+    known = before
     tokens = iter(argv)
     for token in tokens:
-        if token == "status" and not seen_command:
-            seen_command = True
+        if token == "status" and known is before:
+            known = after
             continue
         name, equals, value = token.partition("=")
-        if name in _STATUS_ONLY and not seen_command:
+        option = known.get(name)
+        if option is None:
             return None
-        if name in _VALUED:
+        if option.takes_value:
             if not equals:
                 value = next(tokens, "-")
             if value.startswith("-"):
                 return None
-            values[name] = value
-        elif token in _FLAGS:
-            values[token] = ""
-        else:
+        elif equals:
             return None
+        values[option.names[-1]] = value
     fmt = values.get("--format", "text")
-    if not seen_command or fmt not in ("text", "json"):
+    if known is before or fmt not in ("text", "json"):
         return None
-    return values.get("--data-dir"), fmt, "--quiet" in values or "-q" in values
+    return values.get("--data-dir"), fmt, "--quiet" in values
 
 
-def _status(args: argparse.Namespace) -> int:
+def status_command(args: argparse.Namespace) -> int:
     from tui.status import run_status
 
     return run_status(args.data_dir, args.format, args.quiet)
 
 
-# -- the parser -------------------------------------------------------------------------------
+# -- the parser, from the table ---------------------------------------------------------------
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -135,146 +115,76 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="backtone",
-        description="Guided back-exercise routines in your terminal. "
-        "With no command, opens the app.",
+        description=command_table.PROGRAM_DESCRIPTION,
+        parents=[_shared_parser(top=True, speech=True)],
     )
     parser.add_argument("--version", action=_version_action(), nargs=0, help="show the version")
-    _common_options(parser, top=True)
-    _speech_options(parser, top=True)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    run = commands.add_parser("run", help="start a routine at once", description="Start a routine.")
-    run.add_argument("routine_id", metavar="ID", help="the routine's id (see `backtone list`)")
-    _common_options(run, top=False)
-    _speech_options(run, top=False)
-
-    listing = commands.add_parser(
-        "list", help="print the routines", description="Print the routines with their length."
-    )
-    _common_options(listing, top=False)
-
-    check = commands.add_parser(
-        "check",
-        help="validate a routine file",
-        description="Validate a routine file and print every problem in it.",
-    )
-    check.add_argument("file", nargs="?", metavar="FILE", help="the file (default: the one in use)")
-    _common_options(check, top=False)
-
-    _history_parser(commands)
-    _status_parser(commands)
-    _serve_parser(commands)
-    _report_parser(commands)
-
-    init = commands.add_parser(
-        "init",
-        help="copy the bundled routines to your config, to edit",
-        description="Write the bundled routines to your routines file, to edit by hand.",
-    )
-    init.add_argument("--force", action="store_true", help="overwrite an existing file")
-    _common_options(init, top=False)
+    parser.set_defaults(handler=command_table.OPEN_APP)
+    _add_commands(parser, command_table.COMMANDS, dest="command", metavar="COMMAND")
     return parser
 
 
-def _report_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    report = commands.add_parser(
-        "report",
-        help="write an HTML report of your sessions for your physiotherapist",
-        description="Write one self-contained HTML page of the last 12 weeks (sessions, "
-        "the dose kept, pain before and after, the programme's versions) to open, print or "
-        "save as PDF in any browser, and print its path. Read-only on the history.",
-    )
-    span = report.add_mutually_exclusive_group()
-    span.add_argument(
-        "--weeks",
-        metavar="N",
-        type=_positive,
-        default=12,
-        help="the last N calendar weeks, this one included (default: 12)",
-    )
-    span.add_argument(
-        "--since", metavar="DATE", type=_date, help="from DATE (YYYY-MM-DD) to today instead"
-    )
-    report.add_argument(
-        "-o",
-        "--output",
-        metavar="FILE",
-        help="a file (replaced if it exists), a directory, or - for standard output "
-        "(default: ./backtone-report-YYYY-MM-DD.html, never replacing one)",
-    )
-    _common_options(report, top=False)
+def _add_commands(
+    parser: argparse.ArgumentParser,
+    commands: Sequence[command_table.Command],
+    *,
+    dest: str,
+    metavar: str,
+) -> None:
+    subparsers = parser.add_subparsers(dest=dest, metavar=metavar)
+    for command in commands:
+        sub = subparsers.add_parser(
+            command.name,
+            help=command.help,
+            description=command.description,
+            parents=[_shared_parser(top=False, speech=command.speech)],
+        )
+        _add_arguments(sub, command.arguments)
+        if command.more_arguments is not None:
+            _imported(command.more_arguments)(sub)
+        sub.set_defaults(handler=command.handler)
+        if command.actions:
+            _add_commands(sub, command.actions, dest=f"{command.name}_action", metavar="ACTION")
 
 
-def _history_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    history = commands.add_parser(
-        "history",
-        help="print or export your sessions",
-        description="Print your sessions, newest first, as a table, or export them as JSON, "
-        "CSV or TOML. Rows are written as they are read: pipe it to `head` freely.",
-    )
-    history.add_argument(
-        "--format",
-        choices=["table", "json", "csv", "toml"],
-        default="table",
-        help="output format (default: table)",
-    )
-    history.add_argument(
-        "--since", metavar="DATE", type=_date, help="only sessions on or after DATE (YYYY-MM-DD)"
-    )
-    history.add_argument(
-        "--limit", metavar="N", type=_positive, help="only the N most recent sessions"
-    )
-    _common_options(history, top=False)
-    actions = history.add_subparsers(dest="history_action", metavar="ACTION")
-    importing = actions.add_parser(
-        "import",
-        help="add the sessions of a JSON export to this history",
-        description="Read back what `backtone history --format json` wrote (on a new server, "
-        "after a reinstall) and add its sessions to the history. Sessions already there are "
-        "skipped, so importing the same file twice adds nothing. All or nothing: a file with "
-        "a mistake in it changes nothing, and the message says which record and field.",
-    )
-    importing.add_argument(
-        "file", metavar="FILE", help="the JSON export to read, or - for standard input"
-    )
-    _common_options(importing, top=False)
+def _shared_parser(*, top: bool, speech: bool) -> argparse.ArgumentParser:
+    """The options every command shares, as a parent parser. Given before the command's name
+    they are set there; after it, the command's copy is set only if given (SUPPRESS), so that
+    `--routines F run ID` keeps F."""
+    import argparse
+
+    shared = argparse.ArgumentParser(add_help=False)
+    default = None if top else argparse.SUPPRESS
+    # A group of their own: a command's help lists its own options first, then these.
+    group = shared.add_argument_group(command_table.SHARED_TITLE)
+    _add_arguments(group, command_table.COMMON, default)
+    if speech:  # with the command's own options (argparse copies no exclusive group in a group)
+        _add_arguments(shared, (command_table.SPEECH,), default)
+    return shared
 
 
-def _status_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    status = commands.add_parser(
-        "status",
-        help="one line for a login message: done today?",
-        description="Print one line: whether you practised today, your streak, this week's "
-        "minutes and today's pain check-ins. Read-only: it never creates or changes the "
-        "history. Exit codes: 0 you practised today; 1 not yet today, or the history cannot "
-        "be read (damaged, not a file, or a data dir you cannot enter: said on stderr, unless "
-        "--quiet); 2 a usage error.",
-    )
-    status.add_argument(
-        "--format", choices=["text", "json"], default="text", help="output format (default: text)"
-    )
-    status.add_argument(
-        "-q", "--quiet", action="store_true", help="print nothing at all; only the exit code"
-    )
-    _common_options(status, top=False)
+_NOT_SET = object()
 
 
-def _serve_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from tui.serve.options import add_serve_options
+def _add_arguments(
+    parser: argparse.ArgumentParser | argparse._ArgumentGroup,
+    arguments: Sequence[command_table.Option | command_table.Exclusive],
+    default: object = _NOT_SET,
+) -> None:
+    for argument in arguments:
+        if isinstance(argument, command_table.Exclusive):
+            _add_arguments(parser.add_mutually_exclusive_group(), argument.options, default)
+            continue
+        settings = dict(argument.settings)
+        if isinstance(settings.get("type"), str):
+            settings["type"] = _imported(str(settings["type"]))
+        if default is not _NOT_SET:
+            flag = settings.get("action") == "store_true"
+            settings["default"] = False if flag and default is None else default
+        parser.add_argument(*argument.names, **settings)  # type: ignore[arg-type]
 
-    serve = commands.add_parser(
-        "serve",
-        help="serve the app to a web browser, locked by a token link",
-        description="Serve backtone to a web browser, one app per tab, on 127.0.0.1:8000 by "
-        "default. It prints one link holding a secret token: open that. Every tab uses this "
-        "command's routine file, data dir and settings; the page plays a tone for each bell "
-        "and speaks each notification aloud.",
-    )
-    add_serve_options(serve)
-    _common_options(serve, top=False)
 
-
-def _serve(args: argparse.Namespace) -> int:
+def serve_command(args: argparse.Namespace) -> int:
     from tui.serve.options import app_argv
     from tui.serve.server import serve_main
 
@@ -292,61 +202,6 @@ def _serve(args: argparse.Namespace) -> int:
         token_file=args.token_file,
         max_tabs=args.max_tabs,
         app_argv=app_argv(args.routines, data_dir, *flags),
-    )
-
-
-def _common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
-    """Options accepted before or after the command name: `run ID --routines F` works too."""
-    import argparse
-
-    default = None if top else argparse.SUPPRESS
-    parser.add_argument(
-        "--routines",
-        metavar="FILE",
-        default=default,
-        help="routine file to use (default: $BACKTONE_ROUTINES, your config's routines.toml, "
-        "or the bundled routines)",
-    )
-    parser.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        default=default,
-        help="where the history is kept (default: $BACKTONE_DATA or the platform data dir)",
-    )
-    flag = False if top else argparse.SUPPRESS
-    parser.add_argument(
-        "--no-bell", action="store_true", default=flag, help="start with the terminal bell off"
-    )
-    parser.add_argument(
-        "--no-checkin",
-        action="store_true",
-        default=flag,
-        help="do not ask how your back is before and after a session",
-    )
-
-
-def _speech_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
-    """--speech / --no-speech, for the commands that start the app (before or after `run`)."""
-    import argparse
-
-    default = None if top else argparse.SUPPRESS
-    choice = parser.add_mutually_exclusive_group()
-    choice.add_argument(
-        "--speech",
-        dest="speech",
-        action="store_const",
-        const="on",
-        default=default,
-        help="say the cues aloud on this machine, even over SSH (default: the speech setting, "
-        "auto: only when not over SSH)",
-    )
-    choice.add_argument(
-        "--no-speech",
-        dest="speech",
-        action="store_const",
-        const="off",
-        default=default,
-        help="do not say the cues aloud",
     )
 
 
@@ -368,7 +223,7 @@ def _version_action() -> type[argparse.Action]:
     return VersionAction
 
 
-def _date(text: str) -> date:
+def parse_date(text: str) -> date:
     import argparse
     from datetime import date
 
@@ -381,7 +236,7 @@ def _date(text: str) -> date:
 MAX_COUNT_OPTION = 10**9  # beyond any history; SQLite's integers stop at 2**63 - 1
 
 
-def _positive(text: str) -> int:
+def parse_count(text: str) -> int:
     import argparse
 
     try:
@@ -415,7 +270,7 @@ def terminal_problem(env: Mapping[str, str] = os.environ) -> str | None:
     return None
 
 
-def _open_app(args: argparse.Namespace) -> int:
+def open_app(args: argparse.Namespace) -> int:
     import gc
 
     # What start-up allocates (modules, the routines, the app) lives as long as the app: the

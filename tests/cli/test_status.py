@@ -422,6 +422,7 @@ def test_help(capsys) -> None:
 TOKENS = st.sampled_from(
     ["status", "--quiet", "-q", "--format", "json", "text", "--format=json", "--format=xml",
      "--data-dir", "D", "--data-dir=E", "--routines", "F", "--no-bell", "--no-checkin",
+     "--speech", "--no-speech", "--no-bell=1",
      "--quie", "--data", "list", "-h", "x", "--"]
 )  # fmt: skip
 
@@ -434,6 +435,22 @@ def test_the_quick_path_reads_what_argparse_reads(argv: list[str]) -> None:
     args = build_parser().parse_args(argv)
     assert args.command == "status"
     assert quick == (args.data_dir, args.format, args.quiet)
+
+
+def test_an_option_added_to_the_table_reaches_the_quick_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A new shared option is declared once, in the command table: argparse and the quick
+    path both know it, with no list of options to keep by hand."""
+    from tui import command_table
+
+    extra = command_table.Option("--fresh-option", action="store_true", help="new")
+    monkeypatch.setattr(command_table, "COMMON", (*command_table.COMMON, extra))
+    for argv in (["--fresh-option", "status"], ["status", "--fresh-option", "-q"]):
+        quick = quick_status_arguments(argv)
+        args = build_parser().parse_args(argv)
+        assert quick is not None and quick == (args.data_dir, args.format, args.quiet)
+    assert quick_status_arguments(["status", "--stale-option"]) is None
 
 
 def test_status_loads_neither_textual_nor_the_cli(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """`backtone serve` without a browser: the token, Origin and Host checks, the tab limit, the
 bounded stop, `--lan` and the token file, through a plain HTTP and websocket client.
 
-The server runs as `python -m tui.serve` (the command's own flags) or, where a test needs a
+The server runs as `backtone serve` (SERVE_COMMAND) or, where a test needs a
 stand-in app or short timeouts, in this process. Everything listens on 127.0.0.1, port 0.
 The helpers at the top are shared with test_serve_browser.py.
 """
@@ -28,12 +28,12 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from tui.exit_codes import EXIT_USAGE
 from tui.serve.guard import HostPolicy, token_from_file, tokens_match
 from tui.serve.logs import ServeLogHandler
 from tui.serve.options import APP_LAUNCHER
 from tui.serve.server import (
     CLOSE_TAB_LIMIT,
-    EXIT_USAGE,
     BacktoneServer,
     ServeConfig,
     _announce,
@@ -94,7 +94,7 @@ def backtone_argv(*args: str) -> list[str]:
 
 @contextlib.contextmanager
 def serve_process(*args: str, env: dict[str, str] | None = None) -> Iterator[Served]:
-    """`python -m tui.serve --port 0 ARGS`, until its link is printed; stopped afterwards."""
+    """`backtone serve --port 0 ARGS`, until its link is printed; stopped afterwards."""
     command = [*SERVE_COMMAND, "--port", "0", *args]
     process = subprocess.Popen(
         command,

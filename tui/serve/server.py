@@ -22,6 +22,7 @@ from aiohttp import WSMsgType, web
 from aiohttp.typedefs import Handler
 from textual_serve.download_manager import DownloadManager
 
+from tui.exit_codes import EXIT_BAD_DATA, EXIT_OK, EXIT_USAGE
 from tui.serve.guard import (
     WILDCARDS,
     HostPolicy,
@@ -36,9 +37,6 @@ from tui.serve.logs import serve_logging
 from tui.serve.options import DEFAULT_HOST, DEFAULT_MAX_TABS, DEFAULT_PORT
 from tui.serve.tabs import STOP_GRACE, Tab
 
-EXIT_OK = 0
-EXIT_BAD_DATA = 1
-EXIT_USAGE = 2
 CLOSE_TAB_LIMIT = 4029  # websocket close code the page turns into its "too many tabs" notice
 PAGE_DIR = Path(__file__).parent / "page"
 TEXTUAL_SERVE_STATIC = Path(textual_serve.__file__).parent / "static"
