@@ -2,8 +2,9 @@
 over the last weeks with the week's median, the sessions of each week under it, and beside it a
 calendar of the days practised (a column a week, a row a weekday, as in the report).
 
-Pure and stdlib-only: the store reads the sessions (tui/store/chart_rows.py), the widget
-(tui/ui/widgets/trend_chart.py) gives each kind of cell its style. A row is a list of runs,
+Pure and stdlib-only: the store reads the sessions (tui/store/chart_rows.py), the calendar is
+drawn by tui/core/trend_calendar.py, both with the cells of tui/core/trend_cells.py, and the
+widget (tui/ui/widgets/trend_chart.py) gives each kind of cell its style. A row is a list of runs,
 each a text and its `Ink`; every row of a layout is exactly the width asked for, and there are
 never more rows than the height asked for, whatever the data. Everything reads in ASCII and
 without colour: before and after differ by their shape (`●` and `×`, or `o` and `x`), a day
@@ -13,18 +14,26 @@ practised from a day missed by its glyph (`■` and `·`, or `#` and `.`).
 from __future__ import annotations
 
 import statistics
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import Enum
-from itertools import groupby
-from operator import itemgetter
 
-from tui.core.adherence import PAIN_RISE, Period
+from tui.core.adherence import Period
+from tui.core.trend_calendar import CALENDAR_ROWS, calendar_rows, calendar_width
+from tui.core.trend_cells import (
+    Canvas,
+    ChartSession,
+    Glyphs,
+    Ink,
+    Row,
+    crop,
+    first_fitting,
+    glyphs_for,
+    in_period,
+    plain,
+    short_date,
+)
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 PAIN_TOP = 10
 EXACT_ROWS = PAIN_TOP + 1  # a row for each point of the scale: more rows would add nothing
 MIN_PLOT_ROWS = 5  # 10, 5 and 0, and a row between each: fewer would say nothing
@@ -34,84 +43,6 @@ MAX_BAND = 8  # columns a week: one a day and a gap
 GAP = 2  # columns between the chart and the calendar
 LABEL_GAP = 2  # spaces between two dates under the axis: "2 Nov 23 Nov" would read as one
 SESSIONS_LABELS = (" sessions a week", " sessions", "")
-CALENDAR_LABELS = 3  # "Mo "
-CALENDAR_ROWS = 7 + 1  # a row a weekday, under the months
-CALENDAR_TITLE = "Days practised"
-
-
-class Ink(Enum):
-    """What a cell shows, for the widget to style."""
-
-    BLANK = "blank"
-    TITLE = "title"
-    LABEL = "label"  # the scale's numbers, the dates, the weekdays and months
-    AXIS = "axis"
-    GRID = "grid"
-    BEFORE = "before"
-    AFTER = "after"
-    RISE = "rise"  # an after mark 2 or more points above the same session's before
-    MEDIAN = "median"
-    VERSION = "version"  # where a new version of the programme was first played
-    COUNT = "count"  # sessions in a week
-    ZERO = "zero"  # a week without a session
-    NOTE = "note"
-    DAY_NONE = "day-none"
-    DAY_ONE = "day-one"
-    DAY_MANY = "day-many"  # two sessions or more on the day
-    TODAY = "today"
-
-
-Run = tuple[str, Ink]
-Row = list[Run]
-
-
-@dataclass(frozen=True)
-class Glyphs:
-    before: str
-    after: str
-    median: str  # the week's median, across the week
-    # Where it moves to the next week's: up-down, left-down, up-right, left-up, down-right.
-    steps: tuple[str, str, str, str, str]
-    y_axis: str
-    x_axis: str
-    corner: str
-    tick: str
-    grid: str
-    version: str
-    missed: str
-    practised: str
-    today: str
-
-
-# before, after, median, its steps; the axes, a tick, the grid, a new version; a day missed,
-# a day practised, today.
-UNICODE = Glyphs(
-    "●", "×", "━", ("┃", "┓", "┗", "┛", "┏"), "│", "─", "└", "┬", "┈", "┊", "·", "■", "◂"
-)
-ASCII = Glyphs(
-    "o", "x", "=", ("|", "+", "+", "+", "+"), "|", "-", "+", "+", " ", ":", ".", "#", "<"
-)
-
-
-def glyphs_for(ascii_only: bool) -> Glyphs:
-    return ASCII if ascii_only else UNICODE
-
-
-@dataclass(frozen=True)
-class ChartSession:
-    """One session as the chart reads it."""
-
-    day: date
-    pain_before: int | None
-    pain_after: int | None
-    minutes: float
-    practised: bool = True  # it has a finished segment: counted in the weeks and the calendar
-    version: str | None = None  # of the programme the routine file named (schema 3)
-
-    @property
-    def pain_rose(self) -> bool:
-        before, after = self.pain_before, self.pain_after
-        return before is not None and after is not None and after - before >= PAIN_RISE
 
 
 @dataclass(frozen=True)
@@ -120,11 +51,6 @@ class ChartWeek:
     sessions: int  # practised
     minutes: float
     median_before: float | None  # over every check-in before a session of the week
-
-
-def short_date(day: date) -> str:
-    """ "3 Nov"."""
-    return f"{day.day} {MONTHS[day.month - 1]}"
 
 
 def version_changes(sessions: Iterable[ChartSession]) -> list[tuple[date, str]]:
@@ -143,10 +69,6 @@ def version_changes(sessions: Iterable[ChartSession]) -> list[tuple[date, str]]:
 def version_label(version: str) -> str:
     text = version if version[:1] in "vV" else f"v{version}"
     return text[:8]
-
-
-def in_period(sessions: Iterable[ChartSession], period: Period) -> list[ChartSession]:
-    return [session for session in sessions if period.holds(session.day)]
 
 
 def chart_weeks(sessions: Iterable[ChartSession], period: Period) -> list[ChartWeek]:
@@ -172,41 +94,6 @@ def chart_weeks(sessions: Iterable[ChartSession], period: Period) -> list[ChartW
         )
         for n, monday in enumerate(mondays)
     ]
-
-
-# -- a grid of cells ----------------------------------------------------------------------------
-
-
-class Canvas:
-    """`width` x `height` cells; writes outside are dropped, so nothing drawn can overflow."""
-
-    def __init__(self, width: int, height: int) -> None:
-        self.width = max(0, width)
-        self.height = max(0, height)
-        self.cells: list[list[Run]] = [[(" ", Ink.BLANK)] * self.width for _ in range(self.height)]
-
-    def put(self, x: int, y: int, char: str, ink: Ink) -> None:
-        if 0 <= x < self.width and 0 <= y < self.height:
-            self.cells[y][x] = (char, ink)
-
-    def text(self, x: int, y: int, text: str, ink: Ink) -> None:
-        for offset, char in enumerate(text):
-            self.put(x + offset, y, char, ink)
-
-    def rows(self) -> list[Row]:
-        """Each row as runs of one ink."""
-        return [
-            [("".join(char for char, _ in run), ink) for ink, run in groupby(cells, itemgetter(1))]
-            for cells in self.cells
-        ]
-
-
-def plain(row: Sequence[Run]) -> str:
-    return "".join(text for text, _ in row)
-
-
-def first_fitting(texts: Iterable[str], room: int) -> str:
-    return next((text for text in texts if len(text) <= room), "")
 
 
 # -- the chart ----------------------------------------------------------------------------------
@@ -401,86 +288,6 @@ def draw_medians(
             canvas.put(gap, following, down_right, Ink.MEDIAN)
 
 
-# -- the calendar -------------------------------------------------------------------------------
-
-
-def calendar_legends(glyphs: Glyphs) -> list[str]:
-    p, m, t = glyphs.practised, glyphs.missed, glyphs.today
-    return [f"{p} practised  {m} not  {t} today", f"{p} done {m} not {t} today", f"{t} today", ""]
-
-
-def calendar_width(weeks: int, cell: int = 2) -> int:
-    return CALENDAR_LABELS + weeks * cell
-
-
-def calendar_rows(
-    sessions: Iterable[ChartSession],
-    period: Period,
-    height: int = CALENDAR_ROWS + 2,
-    ascii_only: bool = False,
-    cell: int = 2,
-) -> list[Row]:
-    """A column a week and a row a weekday, the months named over the week they begin in, a
-    mark on each day practised, a dot on each day missed, nothing after today (the period's
-    last day), which is pointed at. A title above and a legend below where the height allows.
-    Empty where even the seven days and their months do not fit."""
-    if height < CALENDAR_ROWS or cell < 1:
-        return []
-    glyphs = glyphs_for(ascii_only)
-    mondays = period.week_starts()
-    width = calendar_width(len(mondays), cell)
-    title = height >= CALENDAR_ROWS + 2
-    legend = height >= CALENDAR_ROWS + 1
-    canvas = Canvas(width, CALENDAR_ROWS + title + legend)
-    if title:
-        canvas.text(0, 0, CALENDAR_TITLE[:width], Ink.TITLE)
-    months = int(title)
-    days = months + 1
-    per_day = Counter(s.day for s in in_period(sessions, period) if s.practised)
-    for row, name in enumerate(WEEKDAYS):
-        canvas.text(0, days + row, name, Ink.LABEL)
-    for x, text in month_labels(mondays, period, cell):
-        canvas.text(x, months, text, Ink.LABEL)
-    today = period.end
-    for column, monday in enumerate(mondays):
-        x = CALENDAR_LABELS + column * cell
-        for row in range(7):
-            day = monday + timedelta(days=row)
-            if not period.holds(day):
-                continue
-            count = per_day.get(day, 0)
-            if count:
-                ink = Ink.DAY_ONE if count == 1 else Ink.DAY_MANY
-                canvas.text(x, days + row, glyphs.practised * max(1, cell - 1), ink)
-            else:
-                canvas.text(x, days + row, glyphs.missed, Ink.DAY_NONE)
-            if day == today and cell >= 2:
-                canvas.put(x + cell - 1, days + row, glyphs.today, Ink.TODAY)
-    if legend:
-        text = first_fitting(calendar_legends(glyphs), width)
-        canvas.text(0, days + 7, text, Ink.LABEL)
-    return canvas.rows()
-
-
-def month_labels(mondays: Sequence[date], period: Period, cell: int) -> list[tuple[int, str]]:
-    """A month's name over the first week whose first day in the period lies in it (as the
-    report does); where two would touch, the earlier (a month's last days) gives way."""
-    placed: list[tuple[int, str]] = []
-    shown = 0
-    for column, monday in enumerate(mondays):
-        first = max(monday, period.start)
-        if first.month == shown:
-            continue
-        shown = first.month
-        x = CALENDAR_LABELS + column * cell
-        text = MONTHS[first.month - 1]
-        if placed and x <= placed[-1][0] + len(placed[-1][1]):
-            placed.pop()
-        placed.append((x, text))
-    width = calendar_width(len(mondays), cell)
-    return [(x, text) for x, text in placed if x + len(text) <= width]
-
-
 # -- both ---------------------------------------------------------------------------------------
 
 
@@ -513,18 +320,6 @@ def trend_rows(
         used = max(len(plain(row).rstrip()) for row in chart)
         return side_by_side([crop(row, used) for row in chart], used, calendar, width)
     return chart_rows(sessions, period, width, chart_height, ascii_only)
-
-
-def crop(row: Row, width: int) -> Row:
-    """The row's first `width` cells."""
-    cropped: Row = []
-    room = width
-    for text, ink in row:
-        if room <= 0:
-            break
-        cropped.append((text[:room], ink))
-        room -= len(text)
-    return cropped
 
 
 def side_by_side(left: list[Row], left_width: int, right: list[Row], width: int) -> list[Row]:

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from tui.core.adherence import Period
-from tui.core.trend_chart import ChartSession
+from tui.core.trend_cells import ChartSession
 from tui.store.errors import unavailable
 from tui.store.readable import READABLE
 

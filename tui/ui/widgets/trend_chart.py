@@ -14,7 +14,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
-from tui.core.trend_chart import Ink, Row, plain, trend_rows
+from tui.core.trend_cells import Ink, Row, plain
+from tui.core.trend_chart import trend_rows
 from tui.store.chart_rows import ChartHistory
 
 INKS = [ink for ink in Ink if ink is not Ink.BLANK]
