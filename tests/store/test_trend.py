@@ -6,7 +6,6 @@ import itertools
 import json
 import random
 import statistics
-import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -256,15 +255,6 @@ def fill_years(store: HistoryStore, count: int, seed: int = 1) -> None:
     with store.connection:
         store.connection.execute("BEGIN")
         store.connection.executemany(INSERT, rows)
-
-
-def best_of(runs: int, work: object) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        work()  # type: ignore[operator]
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def test_trend_rises_and_progression_read_10000_sessions(tmp_path: Path) -> None:
