@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from tui import paths
 from tui.cli import build_parser, main
+from tui.command_table import COMMANDS
 from tui.core.loader import load_file
 from tui.core.model import RoutineError
 from tui.routines_cli import INIT_HEADER
@@ -284,7 +285,7 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert (captured.out + captured.err).strip() == f"backtone {version('backtone')}"
 
 
-@pytest.mark.parametrize("command", ["", "run", "list", "check", "history", "init", "status"])
+@pytest.mark.parametrize("command", ["", *(command.name for command in COMMANDS)])
 def test_help_on_every_command(capsys: pytest.CaptureFixture[str], command: str) -> None:
     argv = [command, "--help"] if command else ["--help"]
     with pytest.raises(SystemExit) as info:
