@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from tui.core.model import RoutineBook
 from tui.store.chart_rows import chart_sessions
@@ -23,6 +23,7 @@ from tui.store.rows import HistoryUnavailable, SessionRow
 from tui.store.sessions import HistoryStore
 from tui.ui.screens.base import BacktoneScreen
 from tui.ui.screens.session_detail import SessionDetailScreen
+from tui.ui.widgets.keys_footer import KeysFooter
 from tui.ui.widgets.screen_header import ScreenHeader
 from tui.ui.widgets.trend_chart import TrendChart
 from tui.ui.widgets.trend_panel import TrendPanel
@@ -103,7 +104,7 @@ class HistoryScreen(BacktoneScreen[None]):
             yield TrendPanel(id="trend-sentence")
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield Label("No sessions yet: start a routine and it will appear here.", id="empty")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#sessions", DataTable)

@@ -6,11 +6,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.core.model import RoutineError
 from tui.ui import messages
 from tui.ui.screens.base import BacktoneScreen
+from tui.ui.widgets.keys_footer import KeysFooter
 from tui.ui.widgets.screen_header import ScreenHeader
 
 
@@ -48,7 +49,7 @@ class ProblemsScreen(BacktoneScreen[None]):
         yield ScreenHeader()
         with VerticalScroll(id="problems"):
             yield Static(id="problems-text")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.show(self.error, can_go_back=self.can_go_back)

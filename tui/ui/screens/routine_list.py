@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui import paths
@@ -29,6 +29,7 @@ from tui.core.progression import Level, Levels, apply_levels, level_text, level_
 from tui.core.timefmt import format_length
 from tui.ui import messages
 from tui.ui.screens.base import BacktoneModal, BacktoneScreen
+from tui.ui.widgets.keys_footer import KeysFooter
 from tui.ui.widgets.screen_header import ScreenHeader
 
 FILE_CHECK_SECONDS = 2.0
@@ -239,7 +240,7 @@ class RoutinesScreen(BacktoneScreen[None]):
             with VerticalScroll(id="detail"):
                 yield Static(id="detail-text")
         yield Static(id="routine-caution")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         if self.book is not None:

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.reactive import var
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.core.engine import Outcome, Session, Status
 from tui.core.plan import Kind
@@ -26,6 +26,7 @@ from tui.core.timefmt import format_duration
 from tui.store.rows import Stats
 from tui.ui import messages
 from tui.ui.screens.base import BacktoneScreen
+from tui.ui.widgets.keys_footer import KeysFooter
 from tui.ui.widgets.screen_header import ScreenHeader
 
 PAIN_RISE = 2  # points up from before to after that the summary speaks of
@@ -170,7 +171,7 @@ class SummaryScreen(BacktoneScreen[None]):
         yield ScreenHeader()
         with VerticalScroll(id="summary"):
             yield self._text
-        yield Footer()
+        yield KeysFooter()
 
     def watch_stats(self) -> None:
         self._text.update(self._render_summary())

@@ -14,13 +14,14 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey  # Footer's own key widget, to filter by action
 
 from tui.ui.breakpoints import BROAD_COLUMNS, WIDE_COLUMNS
+from tui.ui.widgets.keys_footer import KeysFooter
 
 NARROW = WIDE_COLUMNS
 WIDE = BROAD_COLUMNS
 ESSENTIAL = frozenset({"pause", "resume", "go_on", "next_segment", "stop", "help"})
 
 
-class SessionFooter(Footer):
+class SessionFooter(KeysFooter):
     def __init__(self) -> None:
         super().__init__()
         self._shape: tuple[bool, bool] | None = None  # (narrow, palette key shown)
