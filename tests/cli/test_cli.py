@@ -301,7 +301,7 @@ def test_top_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None
     with pytest.raises(SystemExit):
         main(["--help"])
     out = capsys.readouterr().out
-    for command in ("run", "list", "check", "history", "init", "status", "--version"):
+    for command in (*(command.name for command in COMMANDS), "--version"):
         assert command in out
 
 
