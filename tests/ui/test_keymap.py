@@ -161,6 +161,9 @@ async def test_pause_on_k_works_and_shows_in_the_footer_and_help(tmp_path: Path)
         assert isinstance(screen, SessionScreen)
         await pilot.press("k")
         await wait_until(pilot, lambda: screen.session.paused, "paused by k")
+        # What the screen says names the key that works now.
+        await wait_until(pilot, lambda: "k resumes" in text_of(screen.query_one("#state")), "")
+        assert "Space" not in text_of(screen.query_one("#state"))
         await pilot.press("space")
         await pilot.pause()
         assert screen.session.paused  # Space no longer resumes

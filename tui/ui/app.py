@@ -116,6 +116,7 @@ class BacktoneApp(RoutineFileApp):
         self.settings_path = (config_dir or paths.config_dir()) / "settings.toml"
         self.user_settings, self.settings_warning = settings.load_settings(self.settings_path)
         self.bell_on = self.user_settings.bell if bell is None else bell
+        self.keys_in_force: dict[str, str] = {}  # binding id -> keys, as [keys] moved them
         self.keys_warning = self._set_keys(self.user_settings.keys)
         self.checkin = self.user_settings.checkin if checkin is None else checkin
         self.notify_mode = self.user_settings.notify
@@ -224,7 +225,16 @@ class BacktoneApp(RoutineFileApp):
 
         checked = check_keymap(keys, ui_screens())
         self.set_keymap(checked.keymap)
+        self.keys_in_force = dict(checked.keymap)
         return checked.warning
+
+    def key_name(self, binding_id: str, default: str) -> str:
+        """The key a person presses for a binding, as the screen's texts name it ("Space",
+        "k"): the person's own from [keys], else the default."""
+        keys = self.keys_in_force.get(binding_id, default)
+        first = keys.split(",")[0].strip() or default
+        shown = self.get_key_display(Binding(first, ""))
+        return "Space" if shown == "space" else shown
 
     def get_driver_class(self) -> type[Driver]:
         # Textual's input parser dies on some malformed sequences: see ui/input_guard.py.

@@ -63,11 +63,12 @@ def heading_text(segment: Segment) -> str:
     return segment.exercise.name
 
 
-def state_text(session: Session) -> str:
+def state_text(session: Session, go_key: str = "Space") -> str:
+    """`go_key`: the key that pauses, resumes and goes on, as the person's [keys] have it."""
     if session.paused:
-        return "PAUSED · Space resumes"
+        return f"PAUSED · {go_key} resumes"
     if session.waiting:
-        return "Press Space when ready"
+        return f"Press {go_key} when ready"
     if session.segment.hold:
         return "Hold"
     return ""
@@ -200,7 +201,9 @@ class SessionView:
         ]
 
 
-def session_view(session: Session, cells: BarCells, caution_at: int | None = None) -> SessionView:
+def session_view(
+    session: Session, cells: BarCells, caution_at: int | None = None, go_key: str = "Space"
+) -> SessionView:
     """The view now; the routine's caution shows while segment `caution_at` plays (the
     session's first get-ready, or the segment a resumed session starts from)."""
     progress = session.progress()
@@ -210,7 +213,7 @@ def session_view(session: Session, cells: BarCells, caution_at: int | None = Non
         position=segment.position,
         phase_name=segment.label,
         countdown=countdown_text(progress.remaining),
-        state=state_text(session),
+        state=state_text(session, go_key),
         times=times_text(session, progress),
         guidance=guidance_text(segment),
         next_up=next_text(session),

@@ -46,6 +46,14 @@ class BacktoneScreen(Screen[ResultType]):
     def ascii_only(self) -> bool:
         return app_ascii_only(self) if self._ascii_only is None else self._ascii_only
 
+    def key_name(self, binding_id: str, default: str) -> str:
+        """The key the screen's texts name for a binding: the person's own from [keys]."""
+        try:
+            named = getattr(self.app, "key_name", None)
+        except NoActiveAppError:
+            named = None
+        return str(named(binding_id, default)) if named else default.capitalize()
+
     async def _compose(self) -> None:
         # Textual's hook between a screen's construction and its compose(): the classes are
         # on the screen before the widgets compose() builds are styled.

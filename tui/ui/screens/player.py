@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from tui.speech import Engine
     from tui.store.recorder import Recorder
 
-CAUTION_READ_HINT = "Read this first: Space starts the session."
+CAUTION_READ_HINT = "Read this first: {key} starts the session."
 WAKE_MARGIN = 0.004  # wake just after the second turns, never just before it
 FLASH_SECONDS = 0.25
 
@@ -179,11 +179,14 @@ class SessionScreen(BacktoneScreen[None]):
         # has: `5 Enter q` stops the session the person has just begun, rather than nothing.
         self._early_keys: list[Callable[[], object]] = []
         self.asking_to_quit = False  # a second Ctrl+Q over that question quits
+        # The key the texts name for pause, resume and go on ([keys] may have moved it).
+        self._go_key = "Space"
         # The caution does not fit beside the clock: the session waits, paused, with the
         # caution in the clock's place, until Space.
         self._reading_caution = False
 
     def compose(self) -> ComposeResult:
+        self._go_key = self.key_name("pause", "space")
         # Every widget the screen writes to is kept as it is built: a key can reach the screen
         # before it is mounted (a burst at the check-in), and nothing then has to be looked up.
         yield ScreenHeader()
@@ -217,7 +220,7 @@ class SessionScreen(BacktoneScreen[None]):
                 yield texts["position"]
             yield texts["phase_name"]
             yield texts["caution"]
-            yield Label(CAUTION_READ_HINT, id="caution-hint")
+            yield Label(CAUTION_READ_HINT.format(key=self._go_key), id="caution-hint", markup=False)
             yield under
             with Horizontal(id="clock-row"):
                 with self._clock_box:
@@ -368,7 +371,7 @@ class SessionScreen(BacktoneScreen[None]):
 
     def _draw(self) -> None:
         cells = self._cells = self._bar_cells()
-        view = session_view(self.session, cells, self._caution_at)
+        view = session_view(self.session, cells, self._caution_at, self._go_key)
         for field in view.changed_fields(self._view):
             value = getattr(view, field)
             if field in self._bars or field in PICTURE_FIELDS:
