@@ -251,8 +251,8 @@ class NoteScreen(BacktoneModal[str | None]):
 
     HELP_NAME = "Note"
 
-    # Breakpoints and ASCII are classes of this screen (set as it is built): a screen's own
-    # CSS only sees the screen and what is inside it, not the app's classes.
+    # Breakpoints and ASCII are classes of this screen (set as it is built, BacktoneScreen):
+    # a screen's own CSS only sees the screen and what is inside it, not the app's classes.
     DEFAULT_CSS = """
     NoteScreen {
         align: center middle;
@@ -314,7 +314,6 @@ class NoteScreen(BacktoneModal[str | None]):
 
     def __init__(self, ascii_only: bool | None = None) -> None:
         super().__init__(ascii_only=ascii_only)
-        self.set_class(self.ascii_only, "-ascii")
         self.answered = False
         self.answer: str | None = None
         # Built here and kept: a key may come while the screen is still being built, and
