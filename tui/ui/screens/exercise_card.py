@@ -88,7 +88,7 @@ class ExerciseCardScreen(BacktoneModal[None]):
         self.caution = caution
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="card-box") as box:
+        with VerticalScroll(id="card-box", classes="dialog") as box:
             box.border_title = Text(self.exercise.name)
             box.border_subtitle = "Esc to close"
             for heading, body in card_sections(self.exercise, self.caution, self.ascii_only):
