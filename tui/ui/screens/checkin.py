@@ -67,7 +67,7 @@ class PainCell(Static):
         value: int
 
     def __init__(self, value: int) -> None:
-        super().__init__(str(value), id=f"pain-{value}", classes="pain-cell", markup=False)
+        super().__init__(str(value), id=f"pain-{value}", markup=False)
         self.value = value
 
     def on_click(self, event: Click) -> None:

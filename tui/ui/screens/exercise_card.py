@@ -93,7 +93,7 @@ class ExerciseCardScreen(BacktoneModal[None]):
             box.border_subtitle = "Esc to close"
             for heading, body in card_sections(self.exercise, self.caution, self.ascii_only):
                 yield Static(Text(heading), classes="card-heading")
-                yield Static(body, classes="card-body")
+                yield Static(body)
 
     def on_mount(self) -> None:
         self.query_one("#card-box").focus()
