@@ -1,5 +1,5 @@
 """What every backtone screen and dialog has: its breakpoint classes settled as it composes,
-and ASCII mode from the app.
+and ASCII mode from the app (as the screen's class -ascii too).
 
 A screen that is composed already carries the classes of the terminal's size (see
 tui/ui/breakpoints.py), so its first frame is styled once. ASCII mode is chosen at start-up
@@ -56,8 +56,11 @@ class BacktoneScreen(Screen[ResultType]):
 
     async def _compose(self) -> None:
         # Textual's hook between a screen's construction and its compose(): the classes are
-        # on the screen before the widgets compose() builds are styled.
+        # on the screen before the widgets compose() builds are styled. -ascii is the screen's
+        # as the breakpoints are, so that styles.tcss gives each screen's ASCII variants in
+        # its own block (`&.-ascii`).
         settle_breakpoints(self)
+        self.set_class(self.ascii_only, "-ascii", update=False)
         await super()._compose()
 
 

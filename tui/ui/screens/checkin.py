@@ -43,12 +43,31 @@ REMIND = "Enter confirms, s skips."
 class PainCell(Static):
     """One number of the scale, clickable."""
 
+    DEFAULT_CSS = """
+    PainCell {
+        width: 3;
+        height: 1;
+        text-align: center;
+
+        &:hover {
+            background: $boost;
+            text-style: underline;
+        }
+
+        &.-chosen {
+            background: $accent;
+            color: $text;
+            text-style: bold;
+        }
+    }
+    """
+
     @dataclass
     class Picked(Message):
         value: int
 
     def __init__(self, value: int) -> None:
-        super().__init__(str(value), id=f"pain-{value}", classes="pain-cell", markup=False)
+        super().__init__(str(value), id=f"pain-{value}", markup=False)
         self.value = value
 
     def on_click(self, event: Click) -> None:
@@ -93,7 +112,7 @@ class CheckInScreen(BacktoneModal[int | None]):
         self._confirm = Button(confirm, variant="primary", id="checkin-confirm", compact=True)
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="checkin-box"):
+        with Vertical(id="checkin-box", classes="dialog"):
             yield Label(self.question, id="checkin-question", markup=False)
             if self.caption:
                 yield Label(self.caption, id="checkin-caption", markup=False)
@@ -251,70 +270,8 @@ class NoteScreen(BacktoneModal[str | None]):
 
     HELP_NAME = "Note"
 
-    # Breakpoints and ASCII are classes of this screen (set as it is built): a screen's own
-    # CSS only sees the screen and what is inside it, not the app's classes.
-    DEFAULT_CSS = """
-    NoteScreen {
-        align: center middle;
-    }
-    #note-box {
-        width: 64;
-        max-width: 100%;
-        height: auto;
-        border: thick $accent;
-        padding: 1 2;
-        background: $surface;
-    }
-    #note-question {
-        text-style: bold;
-    }
-    #note-caption, #note-hint {
-        color: $text-muted;
-    }
-    #note-input {
-        margin-top: 1;
-        border: round $border-blurred;
-        padding: 0 1;
-    }
-    #note-input:focus {
-        border: round $accent;
-    }
-    #note-buttons {
-        height: 1;
-        margin-top: 1;
-    }
-    #note-buttons Button {
-        margin-right: 2;
-        min-width: 8;
-    }
-    NoteScreen.-ascii #note-box {
-        border: ascii $accent;
-    }
-    NoteScreen.-ascii #note-input {
-        border: ascii $border-blurred;
-    }
-    NoteScreen.-ascii #note-input:focus {
-        border: ascii $accent;
-    }
-    NoteScreen.-short #note-box, NoteScreen.-tiny #note-box {
-        padding: 0 1;
-    }
-    NoteScreen.-short #note-input, NoteScreen.-tiny #note-input,
-    NoteScreen.-short #note-input:focus, NoteScreen.-tiny #note-input:focus {
-        margin-top: 0;
-        height: 1;
-        border: none;
-        padding: 0;
-        background: $boost;
-    }
-    NoteScreen.-short #note-buttons, NoteScreen.-tiny #note-buttons {
-        margin-top: 0;
-    }
-    """
-
     def __init__(self, ascii_only: bool | None = None) -> None:
         super().__init__(ascii_only=ascii_only)
-        self.set_class(self.ascii_only, "-ascii")
         self.answered = False
         self.answer: str | None = None
         # Built here and kept: a key may come while the screen is still being built, and
@@ -325,7 +282,7 @@ class NoteScreen(BacktoneModal[str | None]):
         self._save = Button(save, variant="primary", id="note-save", compact=True, disabled=True)
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="note-box"):
+        with Vertical(id="note-box", classes="dialog"):
             yield Label(NOTE_QUESTION, id="note-question", markup=False)
             yield Label(NOTE_CAPTION, id="note-caption", markup=False)
             yield self._input

@@ -88,12 +88,12 @@ class ExerciseCardScreen(BacktoneModal[None]):
         self.caution = caution
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="card-box") as box:
+        with VerticalScroll(id="card-box", classes="dialog") as box:
             box.border_title = Text(self.exercise.name)
             box.border_subtitle = "Esc to close"
             for heading, body in card_sections(self.exercise, self.caution, self.ascii_only):
                 yield Static(Text(heading), classes="card-heading")
-                yield Static(body, classes="card-body")
+                yield Static(body)
 
     def on_mount(self) -> None:
         self.query_one("#card-box").focus()

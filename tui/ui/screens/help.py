@@ -21,12 +21,6 @@ def screen_name(screen: Screen[object]) -> str:
 
 class HelpScreen(BacktoneModal[None]):
     HELP_NAME = "Help"
-    DEFAULT_CSS = """
-    #help-speech {
-        margin-top: 1;
-        color: $text-muted;
-    }
-    """
     BINDINGS = [
         Binding("escape", "close", "Close", id="close"),
         Binding("question_mark", "close", "Close", show=False, id="help"),
@@ -43,7 +37,7 @@ class HelpScreen(BacktoneModal[None]):
         table.add_column()
         for keys, text in self._rows():
             table.add_row(keys, text)
-        with VerticalScroll(id="help-box") as box:
+        with VerticalScroll(id="help-box", classes="dialog") as box:
             # The session's title is the routine's name: text, never markup.
             box.border_title = Text(f"Keys: {screen_name(self.beneath)}")
             box.border_subtitle = "Esc to close"

@@ -60,19 +60,6 @@ def screen_cells(row: SessionRow, ascii_only: bool = False) -> list[Text]:
 class HistoryScreen(BacktoneScreen[None]):
     HELP_NAME = "History"
     TITLE = "History"
-    # The chart and its calendar where there is room for them and the table; on a narrow or
-    # short terminal, and while there is nothing to chart, the sentence that says it in words.
-    DEFAULT_CSS = """
-    HistoryScreen #trend-chart { height: 11; margin-top: 1; }
-    HistoryScreen.-compact #trend-chart { height: 10; margin-top: 0; }
-    HistoryScreen.-roomy #trend-chart { height: 15; }
-    HistoryScreen #trend-sentence { display: none; margin-top: 1; }
-    HistoryScreen.-narrow #trend-chart, HistoryScreen.-short #trend-chart,
-    HistoryScreen.-tiny #trend-chart, HistoryScreen.-empty #trend-chart { display: none; }
-    HistoryScreen.-narrow #trend-sentence, HistoryScreen.-short #trend-sentence,
-    HistoryScreen.-tiny #trend-sentence, HistoryScreen.-empty #trend-sentence { display: block; }
-    HistoryScreen.-short #trend-sentence, HistoryScreen.-tiny #trend-sentence { margin-top: 0; }
-    """
     BINDINGS = [
         # Priority: the DataTable's own Enter would otherwise hide "⏎ Details" in the Footer.
         Binding("enter", "details", "Details", priority=True, id="details"),

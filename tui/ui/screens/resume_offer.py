@@ -56,7 +56,7 @@ class ResumeScreen(BacktoneModal[ResumeAnswer]):
         )
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-box"):
+        with Vertical(id="confirm-box", classes="dialog"):
             yield Static("An unfinished session", id="confirm-question")
             yield Static(where_it_stopped(self.row, self.plan), id="confirm-detail", markup=False)
             if not self.resumable:

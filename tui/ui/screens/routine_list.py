@@ -175,7 +175,7 @@ class StepPicker(BacktoneModal[int | None]):
         self.routine = routine
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="picker-box") as box:
+        with Vertical(id="picker-box", classes="dialog") as box:
             box.border_title = "Which exercise?"
             box.border_subtitle = "Enter opens · Esc closes"
             yield OptionList(

@@ -58,14 +58,6 @@ class SessionDetailScreen(BacktoneModal[None]):
         Binding("escape", "close", "Close", id="close"),
         Binding("q", "close", show=False, id="close"),
     ]
-    DEFAULT_CSS = """
-    #detail-note {
-        max-height: 4;
-    }
-    .-short #detail-note, .-tiny #detail-note {
-        max-height: 2;
-    }
-    """
 
     def __init__(
         self, store: HistoryStore, row: SessionRow, ascii_only: bool | None = None
@@ -76,7 +68,7 @@ class SessionDetailScreen(BacktoneModal[None]):
 
     def compose(self) -> ComposeResult:
         row = self.row
-        with Vertical(id="detail-box") as box:
+        with Vertical(id="detail-box", classes="dialog") as box:
             dot = " - " if self.ascii_only else " · "
             box.border_title = Text(f"{row.routine_name}{dot}{started_text(row.started_at)}")
             box.border_subtitle = "Esc to close"

@@ -342,6 +342,7 @@ class BigClock(BigText):
     BigClock {
         width: 1fr;
         height: 1fr;
+        text-style: bold;
     }
     """
 

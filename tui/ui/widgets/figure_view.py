@@ -14,6 +14,7 @@ class FigureView(Static):
     FigureView {
         width: auto;
         height: auto;
+        color: $accent;
     }
     """
 

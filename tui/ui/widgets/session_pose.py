@@ -15,6 +15,7 @@ class SessionPose(PoseView):
     SessionPose {
         width: auto;
         height: 1fr;
+        color: $accent;
     }
     """
 
